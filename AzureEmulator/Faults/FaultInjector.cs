@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+
+namespace AzureEmulator.Faults;
+
+/// <summary>Which half of the emulator a fault applies to.</summary>
+public enum FaultTarget
+{
+    Token,
+    Arm,
+}
+
+/// <summary>Faults for one target; rates are probabilities between 0 and 1.</summary>
+public sealed record FaultSettings
+{
+    public int LatencyMs { get; init; }
+
+    /// <summary>HTTP status (429, 500, 503) → probability of answering it instead of serving the request.</summary>
+    public IReadOnlyDictionary<int, double> ErrorRates { get; init; } = new Dictionary<int, double>();
+
+    /// <summary>Probability that a request hangs until the client gives up.</summary>
+    public double HangRate { get; init; }
+
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    public static FaultSettings None { get; } = new();
+
+    public IEnumerable<string> Validate()
+    {
+        if (LatencyMs is < 0 or > 600_000)
+        {
+            yield return "latencyMs must be between 0 and 600000.";
+        }
+
+        foreach (var (status, rate) in ErrorRates)
+        {
+            if (status is not (429 or 500 or 502 or 503 or 504))
+            {
+                yield return $"errorRates: status {status} is not supported; use 429, 500, 502, 503 or 504.";
+            }
+
+            if (rate is < 0 or > 1)
+            {
+                yield return $"errorRates[{status}] must be between 0 and 1.";
+            }
+        }
+
+        if (ErrorRates.Values.Sum() + HangRate > 1)
+        {
+            yield return "The error rates and hangRate add up to more than 1.";
+        }
+
+        if (RetryAfterSeconds is < 0 or > 3600)
+        {
+            yield return "retryAfterSeconds must be between 0 and 3600.";
+        }
+    }
+}
+
+/// <summary>What a request should do after the fault injector has run.</summary>
+public readonly record struct FaultDecision(int? Status, int RetryAfterSeconds)
+{
+    public static FaultDecision Proceed { get; } = new(null, 0);
+
+    public bool ShouldFail => Status is not null;
+}
+
+/// <summary>
+/// Applies the configured latency, errors and hangs. Each half renders a failing decision in its own error shape
+/// (Entra's or ARM's), so clients meet the same bodies as in Azure.
+/// </summary>
+public sealed class FaultInjector(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<FaultTarget, FaultSettings> settings = new();
+
+    public FaultSettings Get(FaultTarget target) => settings.GetValueOrDefault(target, FaultSettings.None);
+
+    public void Set(FaultTarget target, FaultSettings value) => settings[target] = value;
+
+    public void Clear(FaultTarget target) => settings.TryRemove(target, out _);
+
+    public async Task<FaultDecision> ApplyAsync(FaultTarget target, CancellationToken cancellationToken)
+    {
+        var current = Get(target);
+        if (current.LatencyMs > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(current.LatencyMs), time, cancellationToken);
+        }
+
+        var roll = Random.Shared.NextDouble();
+        if (roll < current.HangRate)
+        {
+            // A hang ends only when the client gives up (its request is aborted).
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+        }
+
+        roll -= current.HangRate;
+        foreach (var (status, rate) in current.ErrorRates)
+        {
+            if (roll < rate)
+            {
+                return new FaultDecision(status, current.RetryAfterSeconds);
+            }
+
+            roll -= rate;
+        }
+
+        return FaultDecision.Proceed;
+    }
+}
