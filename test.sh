@@ -28,7 +28,7 @@ export DCP_SHUTDOWN_TIMEOUT_SECONDS=3
 rm -rf TestResults
 dotnet build RoleViewer.sln -c Release
 status=0
-dotnet test RoleViewer.sln -c Release --no-build --logger trx --results-directory TestResults "$@" || status=$?
+dotnet test --solution RoleViewer.sln -c Release --no-build --report-trx --results-directory "$PWD/TestResults" "$@" || status=$?
 
 # Sum the counters of every TRX file.
 passed=0; failed=0; skipped=0; files=0
