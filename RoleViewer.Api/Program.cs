@@ -1,16 +1,26 @@
 using RoleViewer.Api.Apis;
+using RoleViewer.Api.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddSingleton(TimeProvider.System);
+
+builder.AddWorkloadIdentity();
+builder.AddRoleAssignments();
+builder.AddPodFacts();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
+app.MapOpenApi();
 app.MapDefaultEndpoints();
+app.MapRoleAssignmentsApi();
+app.MapIdentityApi();
 app.MapPodApi();
 
 app.Run();

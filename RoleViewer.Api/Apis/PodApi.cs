@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RoleViewer.Api.Pod;
 
 namespace RoleViewer.Api.Apis;
 
@@ -8,16 +8,12 @@ public static class PodApi
     public static RouteGroupBuilder MapPodApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/pod").WithTags("Pod");
-        group.MapGet("/", GetPod).WithName("GetPod").WithSummary("Facts about the pod that serves this API.");
+        group.MapGet("/", GetPod)
+            .WithName("GetPod")
+            .WithSummary("Facts about the pod that serves this API.")
+            .WithDescription("Downward API facts, process uptime and the CPU and memory limits as cgroup v2 enforces them.");
         return group;
     }
 
-    public static Ok<PodFacts> GetPod() =>
-        TypedResults.Ok(new PodFacts(
-            HostName: Environment.MachineName,
-            ProcessUptimeSeconds: (long)(DateTime.UtcNow - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds,
-            CpuCount: Environment.ProcessorCount,
-            DotnetVersion: Environment.Version.ToString()));
+    public static Ok<PodFacts> GetPod(PodFactsProvider pod) => TypedResults.Ok(pod.Get());
 }
-
-public sealed record PodFacts(string HostName, long ProcessUptimeSeconds, int CpuCount, string DotnetVersion);

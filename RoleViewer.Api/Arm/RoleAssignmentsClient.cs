@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace RoleViewer.Api.Arm;
+
+/// <summary>
+/// Reads Microsoft.Authorization role assignments and role definitions from ARM. Shaped like an Azure SDK client
+/// (Azure.ResourceManager.Authorization is not served on our feed): Azure.Core pipeline, bearer token policy, retries that honour
+/// Retry-After, <see cref="RequestFailedException"/> on errors, pageables that follow nextLink, virtual methods for mocking.
+/// </summary>
+public class RoleAssignmentsClient
+{
+    private readonly HttpPipeline _pipeline = null!;
+    private readonly Uri _endpoint = null!;
+    private readonly string _apiVersion = null!;
+
+    /// <summary>For mocking.</summary>
+    protected RoleAssignmentsClient()
+    {
+    }
+
+    public RoleAssignmentsClient(Uri endpoint, TokenCredential credential, RoleAssignmentsClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(credential);
+        options ??= new RoleAssignmentsClientOptions();
+        _endpoint = endpoint;
+        _apiVersion = options.Version;
+        var scope = options.Audience.TrimEnd('/') + "/.default";
+        _pipeline = HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, scope));
+    }
+
+    /// <summary>Lists role assignments at <paramref name="scope"/>, all pages, e.g. with filter assignedTo('{objectId}').</summary>
+    public virtual AsyncPageable<RoleAssignmentData> GetRoleAssignmentsAsync(string scope, string? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(scope);
+        var first = new RequestUriBuilder();
+        first.Reset(_endpoint);
+        first.AppendPath("/" + scope.Trim('/') + "/providers/Microsoft.Authorization/roleAssignments", escape: false);
+        first.AppendQuery("api-version", _apiVersion);
+        if (filter is not null)
+        {
+            first.AppendQuery("$filter", filter);
+        }
+
+        return new ArmPageable<RoleAssignmentData>(this, first.ToUri(), ArmJsonContext.Default.ArmListResultRoleAssignmentData, cancellationToken);
+    }
+
+    /// <summary>Gets a role definition by its full id (/subscriptions/…/roleDefinitions/{guid} or /providers/…).</summary>
+    public virtual async Task<Response<RoleDefinitionData>> GetRoleDefinitionByIdAsync(string roleDefinitionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(roleDefinitionId);
+        var uri = new RequestUriBuilder();
+        uri.Reset(_endpoint);
+        uri.AppendPath("/" + roleDefinitionId.TrimStart('/'), escape: false);
+        uri.AppendQuery("api-version", _apiVersion);
+        var response = await SendAsync(uri.ToUri(), cancellationToken);
+        var value = JsonSerializer.Deserialize(response.Content.ToStream(), ArmJsonContext.Default.RoleDefinitionData)
+            ?? throw new RequestFailedException(response);
+        return Response.FromValue(value, response);
+    }
+
+    private async Task<Response> SendAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        // Not disposed: the response is buffered (no connection held) and is handed to the caller.
+        var message = _pipeline.CreateMessage();
+        message.Request.Method = RequestMethod.Get;
+        message.Request.Uri.Reset(uri);
+        message.Request.Headers.Add("Accept", "application/json");
+        await _pipeline.SendAsync(message, cancellationToken);
+        if (message.Response.IsError)
+        {
+            throw new RequestFailedException(message.Response);
+        }
+
+        return message.Response;
+    }
+
+    private sealed class ArmPageable<T>(RoleAssignmentsClient client, Uri first, JsonTypeInfo<ArmListResult<T>> typeInfo, CancellationToken cancellationToken)
+        : AsyncPageable<T>(cancellationToken) where T : notnull
+    {
+        public override async IAsyncEnumerable<Page<T>> AsPages(string? continuationToken = null, int? pageSizeHint = null)
+        {
+            // ARM's nextLink is absolute and already carries api-version, $filter and $skipToken: follow it as is.
+            var next = continuationToken is null ? first : new Uri(continuationToken);
+            while (next is not null)
+            {
+                var response = await client.SendAsync(next, CancellationToken);
+                var page = JsonSerializer.Deserialize(response.Content.ToStream(), typeInfo) ?? throw new RequestFailedException(response);
+                next = string.IsNullOrEmpty(page.NextLink) ? null : new Uri(page.NextLink);
+                yield return Page<T>.FromValues(page.Value ?? [], next?.AbsoluteUri, response);
+            }
+        }
+    }
+}

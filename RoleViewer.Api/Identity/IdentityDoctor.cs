@@ -1,0 +1,263 @@
+using Microsoft.Extensions.Options;
+using RoleViewer.Api.RoleAssignments;
+using RoleViewer.Api.Upstream;
+
+namespace RoleViewer.Api.Identity;
+
+public sealed record IdentityReport(
+    string? ClientId,
+    string? TenantId,
+    string? PrincipalObjectId,
+    string? SubscriptionId,
+    string? AuthorityHost,
+    string ArmEndpoint,
+    DateTimeOffset? AccessTokenExpiresOn,
+    string Overall,
+    IReadOnlyList<IdentityCheck> Checks,
+    ProjectedTokenDto? ProjectedToken,
+    LastExchangeDto? LastExchange);
+
+public sealed record IdentityCheck(string Id, string Title, string Status, string Detail, string? Fix)
+{
+    public const string Ok = "ok";
+    public const string Warn = "warn";
+    public const string Fail = "fail";
+}
+
+public sealed record ProjectedTokenDto(string? Issuer, string? Subject, IReadOnlyList<string> Audiences, DateTimeOffset? ExpiresOn, DateTimeOffset? FileLastWritten);
+
+public sealed record LastExchangeDto(DateTimeOffset At, bool Succeeded, string? ErrorCode, string? Message);
+
+/// <summary>
+/// Walks the workload-identity chain (webhook variables → token file → projected token → exchange → ARM) and says
+/// for each step what was found and how to fix it. Never throws and never shows a token.
+/// </summary>
+public sealed class IdentityDoctor(
+    WorkloadIdentitySettings settings,
+    PrincipalResolver principals,
+    IdentityState state,
+    RoleAssignmentsService roleAssignments,
+    FailureContextFactory failures,
+    IOptions<ArmOptions> arm,
+    TimeProvider time,
+    ILogger<IdentityDoctor> logger)
+{
+    public const string ExchangeAudience = "api://AzureADTokenExchange";
+    private static readonly TimeSpan ExchangeTimeout = TimeSpan.FromSeconds(15);
+
+    private const string WebhookFix =
+        "Label the pod azure.workload.identity/use: \"true\" and run it under a service account annotated with " +
+        "azure.workload.identity/client-id; the webhook then injects this variable. Locally the AppHost sets it.";
+
+    public async Task<IdentityReport> DiagnoseAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<IdentityCheck>();
+        try
+        {
+            checks.AddRange(CheckVariables());
+            var file = settings.TokenFile is { } path ? ProjectedTokenFile.Read(path) : null;
+            checks.Add(CheckTokenFile(file));
+            checks.Add(CheckProjectedToken(file));
+            checks.Add(await CheckExchangeAsync(cancellationToken));
+            checks.Add(await CheckArmAsync(cancellationToken));
+
+            var lastSuccess = state.LastSuccess;
+            var last = state.Last;
+            var failure = last?.Error is { } error ? failures.Translate(error) : null;
+            return new IdentityReport(
+                settings.ClientId, settings.TenantId,
+                settings.PrincipalObjectIdOverride ?? lastSuccess?.ObjectId,
+                settings.SubscriptionId, settings.AuthorityHost, arm.Value.Endpoint.AbsoluteUri,
+                lastSuccess?.ExpiresOn,
+                Overall(checks), checks,
+                file?.Claims is { } c ? new ProjectedTokenDto(c.Issuer, c.Subject, c.Audiences, c.ExpiresOn, file.LastWritten) : null,
+                last is null ? null : new LastExchangeDto(last.At, last.Error is null, failure?.Code, failure?.Message));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The doctor is the place people come to when things are broken: it must answer, whatever happened.
+            logger.DoctorFailed(e);
+            checks.Add(new("doctor", "Identity diagnosis", IdentityCheck.Fail, $"The diagnosis itself failed: {e.GetType().Name}: {e.Message}",
+                "See the API's log for this request."));
+            return new IdentityReport(settings.ClientId, settings.TenantId, settings.PrincipalObjectIdOverride, settings.SubscriptionId,
+                settings.AuthorityHost, arm.Value.Endpoint.AbsoluteUri, null, IdentityCheck.Fail, checks, null, null);
+        }
+    }
+
+    private IEnumerable<IdentityCheck> CheckVariables()
+    {
+        yield return GuidVariable(WorkloadIdentitySettings.ClientIdVariable, "Client id of the workload identity", settings.ClientId, WebhookFix,
+            "Set the service account annotation azure.workload.identity/client-id to the managed identity's client id (a GUID).");
+        yield return GuidVariable(WorkloadIdentitySettings.TenantIdVariable, "Tenant of the workload identity", settings.TenantId, WebhookFix,
+            "Set the service account annotation azure.workload.identity/tenant-id (or the webhook's tenant) to the tenant id.");
+        yield return settings.TokenFile is null
+            ? new("env." + WorkloadIdentitySettings.TokenFileVariable, "Projected token path", IdentityCheck.Fail,
+                $"{WorkloadIdentitySettings.TokenFileVariable} is not set.", WebhookFix)
+            : new("env." + WorkloadIdentitySettings.TokenFileVariable, "Projected token path", IdentityCheck.Ok, settings.TokenFile, null);
+
+        var authority = settings.AuthorityHost;
+        yield return authority switch
+        {
+            null => new("env." + WorkloadIdentitySettings.AuthorityHostVariable, "Entra authority host", IdentityCheck.Warn,
+                $"{WorkloadIdentitySettings.AuthorityHostVariable} is not set; the public cloud {WorkloadIdentitySettings.DefaultAuthorityHost} is used.",
+                "The webhook always injects it: check that the pod was mutated. Set it explicitly outside the public cloud."),
+            _ when !Uri.TryCreate(authority, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps =>
+                new("env." + WorkloadIdentitySettings.AuthorityHostVariable, "Entra authority host", IdentityCheck.Fail,
+                    $"'{authority}' is not an https URL; Azure.Identity refuses it.",
+                    $"Set {WorkloadIdentitySettings.AuthorityHostVariable} to an https URL such as {WorkloadIdentitySettings.DefaultAuthorityHost}."),
+            _ => new("env." + WorkloadIdentitySettings.AuthorityHostVariable, "Entra authority host", IdentityCheck.Ok,
+                WorkloadIdentitySettings.IsMicrosoftAuthority(authority)
+                    ? $"{authority} (Microsoft cloud: instance discovery on)"
+                    : $"{authority} (not a Microsoft cloud: instance discovery off)", null),
+        };
+
+        yield return GuidVariable(WorkloadIdentitySettings.SubscriptionIdVariable, "Subscription to list", settings.SubscriptionId,
+            "Set AZURE_SUBSCRIPTION_ID in the pod spec (azd and the AppHost set it) to the subscription whose assignments to list.",
+            "Set AZURE_SUBSCRIPTION_ID to a subscription id (a GUID).");
+
+        if (settings.PrincipalObjectIdOverride is { } overridden)
+        {
+            yield return new("env." + WorkloadIdentitySettings.PrincipalObjectIdVariable, "Principal object id override", IdentityCheck.Warn,
+                $"{WorkloadIdentitySettings.PrincipalObjectIdVariable}={overridden} overrides the object id from the access token.",
+                "Remove the variable unless the access token carries no oid claim: a wrong value lists someone else's assignments as empty.");
+        }
+    }
+
+    private static IdentityCheck GuidVariable(string name, string title, string? value, string missingFix, string invalidFix) =>
+        value is null ? new("env." + name, title, IdentityCheck.Fail, $"{name} is not set.", missingFix)
+        : !Guid.TryParse(value, out _) ? new("env." + name, title, IdentityCheck.Fail, $"{name}='{value}' is not a GUID.", invalidFix)
+        : new("env." + name, title, IdentityCheck.Ok, value, null);
+
+    private IdentityCheck CheckTokenFile(ProjectedTokenFile? file)
+    {
+        const string id = "tokenFile", title = "Projected service-account token file";
+        if (file is null)
+        {
+            return new(id, title, IdentityCheck.Fail, "No token file is configured.", WebhookFix);
+        }
+
+        if (!file.Exists)
+        {
+            return new(id, title, IdentityCheck.Fail, $"{file.Path} does not exist.",
+                "The projected volume is not mounted: check the pod's label azure.workload.identity/use: \"true\" and that the container " +
+                "is not listed in azure.workload.identity/skip-containers. Locally, the emulator writes this file: is it running?");
+        }
+
+        if (!file.Readable)
+        {
+            return new(id, title, IdentityCheck.Fail, $"{file.Path} exists but cannot be read: {file.ReadError}",
+                "Let the container user read it: set the pod's securityContext.fsGroup (the token is mode 0600 on old clusters).");
+        }
+
+        var age = time.GetUtcNow() - file.LastWritten!.Value;
+        var detail = $"{file.Path}: {file.SizeBytes} bytes, last rotated {file.LastWritten:O} ({age.TotalMinutes:0} min ago).";
+        return file.SizeBytes == 0
+            ? new(id, title, IdentityCheck.Fail, detail + " The file is empty.", "The kubelet writes the token; check the projected volume of the pod.")
+            : age > TimeSpan.FromHours(24)
+                ? new(id, title, IdentityCheck.Warn, detail, "The kubelet rotates the token before 80 % of its lifetime; a file this old means rotation stopped.")
+                : new(id, title, IdentityCheck.Ok, detail, null);
+    }
+
+    private IdentityCheck CheckProjectedToken(ProjectedTokenFile? file)
+    {
+        const string id = "projectedToken", title = "Projected token claims";
+        if (file is not { Readable: true })
+        {
+            return new(id, title, IdentityCheck.Fail, "No token to inspect.", "Fix the token file first.");
+        }
+
+        if (file.Claims is not { } claims)
+        {
+            return new(id, title, IdentityCheck.Fail, "The file does not hold a JWT.",
+                "AZURE_FEDERATED_TOKEN_FILE must point at the projected service-account token (a JWT with no trailing text).");
+        }
+
+        var detail = $"iss={claims.Issuer}, sub={claims.Subject}, aud={string.Join(' ', claims.Audiences)}, exp={claims.ExpiresOn:O}";
+        var now = time.GetUtcNow();
+        if (claims.ExpiresOn is { } exp && exp <= now)
+        {
+            return new(id, title, IdentityCheck.Fail, detail + " (expired).",
+                "The token has expired: the kubelet is not rotating the file, or the node clock is wrong. Entra will answer AADSTS700024.");
+        }
+
+        if (!claims.Audiences.Contains(ExchangeAudience, StringComparer.Ordinal))
+        {
+            return new(id, title, IdentityCheck.Warn, detail,
+                $"The audience is not {ExchangeAudience}; the federated credential's audience must equal the token's (else AADSTS700212).");
+        }
+
+        if (claims.Subject is null || !claims.Subject.StartsWith("system:serviceaccount:", StringComparison.Ordinal))
+        {
+            return new(id, title, IdentityCheck.Warn, detail, "The subject should be system:serviceaccount:<namespace>:<service account>.");
+        }
+
+        return new(id, title, IdentityCheck.Ok, detail, null);
+    }
+
+    private async Task<IdentityCheck> CheckExchangeAsync(CancellationToken cancellationToken)
+    {
+        const string id = "tokenExchange", title = "Token exchange with Entra ID";
+        try
+        {
+            // Served from the credential's cache while the token is valid, so the doctor costs no exchange.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(ExchangeTimeout);
+            var principal = await principals.GetAsync(timeout.Token);
+            var expires = state.LastSuccess?.ExpiresOn;
+            return new(id, title, IdentityCheck.Ok,
+                $"Access token for {arm.Value.Audience} obtained as object id {principal.ObjectId} (app {principal.ClientId}, tenant {principal.TenantId}), " +
+                $"expires {expires:O}.", null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var failure = failures.Translate(e);
+            return new(id, title, IdentityCheck.Fail, $"{failure.Code}: {failure.Message}", failure.Fix);
+        }
+    }
+
+    private async Task<IdentityCheck> CheckArmAsync(CancellationToken cancellationToken)
+    {
+        const string id = "armAuthorization", title = "ARM authorizes listing role assignments";
+        try
+        {
+            // Uses the cached listing: the doctor must not spend ARM's read budget.
+            var listing = await roleAssignments.GetAsync(forceRefresh: false, cancellationToken);
+            if (listing.UpstreamError is { } stale)
+            {
+                var failure = roleAssignments.LastFailure;
+                return new(id, title, stale.Status is 401 or 403 ? IdentityCheck.Fail : IdentityCheck.Warn,
+                    $"ARM's last answer was {stale.Status} {stale.Code}: {stale.Message} A list from {listing.AgeSeconds:0} s ago is served.",
+                    failure?.Fix ?? "Wait for ARM to recover.");
+            }
+
+            return listing.Items.Count == 0
+                ? new(id, title, IdentityCheck.Warn, $"ARM answered, but the identity holds no role assignment in subscription {listing.SubscriptionId}.",
+                    $"Grant the identity the \"{FailureTranslator.ReaderRoleName}\" custom role or Reader at /subscriptions/{listing.SubscriptionId}.")
+                : new(id, title, IdentityCheck.Ok,
+                    $"{listing.Items.Count} role assignment(s) listed in subscription {listing.SubscriptionId} ({string.Join(", ", listing.Items.Select(i => i.RoleName).Distinct())}).", null);
+        }
+        catch (UpstreamException e)
+        {
+            var status = e.Failure.Source == UpstreamSource.Arm ? IdentityCheck.Fail : IdentityCheck.Warn;
+            var detail = e.Failure.Source == UpstreamSource.Arm
+                ? $"ARM answered {e.Failure.Status} {e.Failure.Code}: {e.Failure.Message}"
+                : $"Not reached: {e.Failure.Code} comes first.";
+            return new(id, title, status, detail, e.Failure.Fix);
+        }
+        catch (RefreshRateLimitedException)
+        {
+            return new(id, title, IdentityCheck.Warn, "Not checked: a listing is being rate-limited.", "Retry in a few seconds.");
+        }
+    }
+
+    private static string Overall(List<IdentityCheck> checks) =>
+        checks.Any(c => c.Status == IdentityCheck.Fail) ? IdentityCheck.Fail
+        : checks.Any(c => c.Status == IdentityCheck.Warn) ? IdentityCheck.Warn
+        : IdentityCheck.Ok;
+}
+
+internal static partial class IdentityDoctorLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "The identity diagnosis failed")]
+    public static partial void DoctorFailed(this ILogger logger, Exception exception);
+}

@@ -1,0 +1,37 @@
+using Azure.Core;
+using Microsoft.Extensions.Options;
+using RoleViewer.Api.RoleAssignments;
+using RoleViewer.Api.Upstream;
+
+namespace RoleViewer.Api.Identity;
+
+public sealed record PrincipalInfo(string ObjectId, string? ClientId, string? TenantId);
+
+/// <summary>
+/// Who this workload is, taken from its own access token (oid, tid, appid), so no caller can choose the principal.
+/// </summary>
+public sealed class PrincipalResolver(TokenCredential credential, IdentityState state, WorkloadIdentitySettings settings, IOptions<ArmOptions> arm)
+{
+    public TokenRequestContext ArmTokenRequest { get; } =
+        // isCaeEnabled matches BearerTokenAuthenticationPolicy, so this call and ARM calls share one cached token (one exchange).
+        new([arm.Value.Scope], isCaeEnabled: true);
+
+    public async Task<PrincipalInfo> GetAsync(CancellationToken cancellationToken)
+    {
+        if (settings.PrincipalObjectIdOverride is { } overridden)
+        {
+            return new(overridden, settings.ClientId, settings.TenantId);
+        }
+
+        if (state.LastSuccess is not { ObjectId: not null })
+        {
+            await credential.GetTokenAsync(ArmTokenRequest, cancellationToken);
+        }
+
+        return state.LastSuccess is { ObjectId: { } oid } token
+            ? new(oid, token.AppId ?? settings.ClientId, token.TenantId ?? settings.TenantId)
+            : throw new UpstreamException(new UpstreamFailure(UpstreamSource.Entra, null, "NoObjectIdClaim",
+                "The access token carries no oid claim, so the principal's object id is unknown.",
+                $"Set {WorkloadIdentitySettings.PrincipalObjectIdVariable} to the object id of the identity's service principal."), null);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Options;
+
+namespace RoleViewer.Api.Pod;
+
+public sealed record PodFacts(
+    string PodName,
+    string? Namespace,
+    string? NodeName,
+    string? PodIp,
+    string? ServiceAccount,
+    string HostName,
+    double ProcessUptimeSeconds,
+    DateTimeOffset StartedAt,
+    int CpuCount,
+    double? CpuLimit,
+    long? MemoryLimitBytes,
+    long WorkingSetBytes,
+    long GcHeapBytes,
+    IReadOnlyList<double>? LoadAverage,
+    string DotnetVersion,
+    string AppVersion,
+    string OsDescription);
+
+/// <summary>
+/// Facts about the pod from the Downward API variables, else from the host, and limits as cgroup v2 enforces them
+/// (the old sample reported the host's total memory as the limit).
+/// </summary>
+public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguration configuration, TimeProvider time)
+{
+    private static readonly DateTimeOffset StartedAt = new(Process.GetCurrentProcess().StartTime.ToUniversalTime());
+
+    private static readonly string AppVersion =
+        typeof(PodFactsProvider).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(PodFactsProvider).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    public PodFacts Get()
+    {
+        var cgroupDirectories = CgroupDirectories();
+        using var process = Process.GetCurrentProcess();
+        return new PodFacts(
+            PodName: Env("POD_NAME") ?? Environment.MachineName,
+            Namespace: Env("POD_NAMESPACE"),
+            NodeName: Env("NODE_NAME"),
+            PodIp: Env("POD_IP"),
+            ServiceAccount: Env("POD_SERVICE_ACCOUNT"),
+            HostName: Environment.MachineName,
+            ProcessUptimeSeconds: Math.Round((time.GetUtcNow() - StartedAt).TotalSeconds, 1),
+            StartedAt: StartedAt,
+            CpuCount: Environment.ProcessorCount,
+            CpuLimit: CpuLimit(cgroupDirectories),
+            MemoryLimitBytes: MemoryLimit(cgroupDirectories),
+            WorkingSetBytes: process.WorkingSet64,
+            GcHeapBytes: GC.GetTotalMemory(forceFullCollection: false),
+            LoadAverage: LoadAverage(),
+            DotnetVersion: Environment.Version.ToString(),
+            AppVersion: AppVersion,
+            OsDescription: RuntimeInformation.OSDescription);
+    }
+
+    private string? Env(string name) => configuration[name] is { Length: > 0 } value ? value : null;
+
+    /// <summary>
+    /// The process's own cgroup directory and its ancestors up to the root: a limit anywhere above applies too.
+    /// In a container the root is already the container's cgroup; on a host the process sits in a sub-directory.
+    /// </summary>
+    private List<string> CgroupDirectories()
+    {
+        var root = options.Value.CgroupRoot;
+        var directories = new List<string>();
+        var relative = ReadText(options.Value.SelfCgroupFile)?
+            .Split('\n').FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..].Trim().Trim('/');
+        if (!string.IsNullOrEmpty(relative))
+        {
+            var parts = relative.Split('/');
+            for (var depth = parts.Length; depth > 0; depth--)
+            {
+                var directory = Path.Combine([root, .. parts[..depth]]);
+                if (Directory.Exists(directory))
+                {
+                    directories.Add(directory);
+                }
+            }
+        }
+
+        directories.Add(root);
+        return directories;
+    }
+
+    /// <summary>The smallest memory.max on the path; "max" means unlimited there. Null when nothing limits memory.</summary>
+    public static long? MemoryLimit(IEnumerable<string> cgroupDirectories)
+    {
+        long? limit = null;
+        foreach (var directory in cgroupDirectories)
+        {
+            var text = ReadText(Path.Combine(directory, "memory.max"))?.Trim();
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes))
+            {
+                limit = limit is null ? bytes : Math.Min(limit.Value, bytes);
+            }
+        }
+
+        return limit;
+    }
+
+    /// <summary>The smallest quota/period of cpu.max on the path ("50000 100000" → 0.5 CPUs); null when unlimited.</summary>
+    public static double? CpuLimit(IEnumerable<string> cgroupDirectories)
+    {
+        double? limit = null;
+        foreach (var directory in cgroupDirectories)
+        {
+            var parts = ReadText(Path.Combine(directory, "cpu.max"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts is { Length: 2 }
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var quota)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var period) && period > 0)
+            {
+                var cpus = Math.Round((double)quota / period, 3);
+                limit = limit is null ? cpus : Math.Min(limit.Value, cpus);
+            }
+        }
+
+        return limit;
+    }
+
+    private double[]? LoadAverage()
+    {
+        var parts = ReadText(options.Value.LoadAverageFile)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is not { Length: >= 3 })
+        {
+            return null;
+        }
+
+        var values = parts[..3].Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
+        return values.Any(double.IsNaN) ? null : values;
+    }
+
+    private static string? ReadText(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// WebApplicationFactory<Program> needs a public Program type; InternalsVisibleTo does not make the generated one visible.
+public partial class Program;
