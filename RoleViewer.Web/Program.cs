@@ -1,22 +1,27 @@
-using RoleViewer.Web.ApiClients;
 using RoleViewer.Web.Components;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddRoleViewerApiClient();
+builder.AddDashboard();
+builder.AddTryIt();
 builder.Services.AddRazorComponents();
-builder.Services.AddHttpClient<RoleViewerApiClient>(client => client.BaseAddress = new("https+http://api"));
 
 var app = builder.Build();
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-
+// In every environment: a failure shows the Error page with a request id, never a stack trace.
+app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseSecurityHeaders();
 app.UseAntiforgery();
+
 app.MapStaticAssets();
 app.MapRazorComponents<App>();
+app.MapDashboardFragments();
+app.MapTryIt();
 app.MapDefaultEndpoints();
 
 app.Run();
+
+/// <summary>Visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,10 +1,90 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Polly;
+
 namespace RoleViewer.Web.ApiClients;
 
-/// <summary>Typed client for RoleViewer.Api, reached through service discovery.</summary>
-public sealed class RoleViewerApiClient(HttpClient http)
+/// <summary>Typed client for RoleViewer.Api, reached through service discovery. Never throws for Api failures:
+/// the page must render whatever the Api does, so every failure becomes an <see cref="ApiFailure"/>.</summary>
+public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptions> options)
 {
-    public Task<PodFacts?> GetPodAsync(CancellationToken cancellationToken = default) =>
-        http.GetFromJsonAsync<PodFacts>("/api/pod", cancellationToken);
-}
+    public Task<ApiResult<RoleAssignmentsResponse>> GetRoleAssignmentsAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
+        GetAsync<RoleAssignmentsResponse>(refresh ? "/api/role-assignments?refresh=true" : "/api/role-assignments", cancellationToken);
 
-public sealed record PodFacts(string HostName, long ProcessUptimeSeconds, int CpuCount, string DotnetVersion);
+    public Task<ApiResult<IdentityReport>> GetIdentityAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<IdentityReport>("/api/identity", cancellationToken);
+
+    public Task<ApiResult<PodFacts>> GetPodAsync(CancellationToken cancellationToken = default) =>
+        GetAsync<PodFacts>("/api/pod", cancellationToken);
+
+    private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken) where T : class
+    {
+        var budget = options.Value.Timeout;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(budget);
+        try
+        {
+            using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                var value = await response.Content.ReadFromJsonAsync<T>(timeout.Token);
+                return value is null
+                    ? ApiResult.Fail<T>(BadResponse(path, "an empty body"))
+                    : ApiResult.Ok(value);
+            }
+
+            return ApiResult.Fail<T>(await ReadProblemAsync(path, response, timeout.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ApiResult.Fail<T>(new ApiFailure(ApiFailureKind.Timeout,
+                $"The RoleViewer API did not answer {path} within {budget.TotalSeconds:0.#} s.",
+                "It is starting, overloaded or hanging: check the api resource's logs and traces in the Aspire dashboard (or `kubectl logs deploy/api`)."));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ExecutionRejectedException)
+        {
+            return ApiResult.Fail<T>(new ApiFailure(ApiFailureKind.Unreachable,
+                $"The RoleViewer API is unreachable at {http.BaseAddress}: {ex.Message}",
+                "Check that the api resource is running and healthy (Aspire dashboard, or `kubectl get pods -l app=api`)."));
+        }
+        catch (JsonException ex)
+        {
+            return ApiResult.Fail<T>(BadResponse(path, $"JSON that does not match the contract ({ex.Message})"));
+        }
+    }
+
+    private static async Task<ApiFailure> ReadProblemAsync(string path, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (response.Content.Headers.ContentType is MediaTypeHeaderValue { MediaType: "application/problem+json" or "application/json" })
+        {
+            try
+            {
+                var problem = await response.Content.ReadFromJsonAsync<ApiProblem>(cancellationToken);
+                if (problem is not null)
+                {
+                    return new ApiFailure(ApiFailureKind.Problem,
+                        problem.Title ?? $"The RoleViewer API answered {status}.",
+                        problem.Detail ?? "See the api resource's logs for the trace id below.",
+                        status, problem);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not a problem document after all: fall through to the generic message.
+            }
+        }
+
+        return status >= 500
+            ? new ApiFailure(ApiFailureKind.Unreachable,
+                $"The RoleViewer API answered {path} with HTTP {status} and no explanation.",
+                "The api resource may be crashing or a proxy in front of it failed: check its logs.", status)
+            : BadResponse(path, $"HTTP {status}");
+    }
+
+    private static ApiFailure BadResponse(string path, string what) =>
+        new(ApiFailureKind.BadResponse,
+            $"The RoleViewer API answered {path} with {what}.",
+            "The web and api versions probably disagree on the contract: deploy them together.");
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using RoleViewer.Web.ApiClients;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class ApiClientServiceExtensions
+{
+    public static IHostApplicationBuilder AddRoleViewerApiClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiClientOptions>()
+            .BindConfiguration(ApiClientOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddHttpClient<RoleViewerApiClient>((services, client) =>
+            client.BaseAddress = services.GetRequiredService<IOptions<ApiClientOptions>>().Value.BaseAddress);
+
+        // The default standard handler retries for up to 30 s; a page that waits that long looks dead.
+        // One quick retry, then the page shows its banner and the live refresh retries later.
+        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(RoleViewerApiClient)}-standard", resilience =>
+        {
+            resilience.Retry.MaxRetryAttempts = 1;
+            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
+        });
+
+        return builder;
+    }
+}

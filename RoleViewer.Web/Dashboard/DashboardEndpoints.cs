@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using RoleViewer.Web.Components.Dashboard;
+using RoleViewer.Web.Dashboard;
+
+namespace Microsoft.AspNetCore.Builder;
+
+public static class DashboardEndpoints
+{
+    public static IHostApplicationBuilder AddDashboard(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DashboardOptions>()
+            .BindConfiguration(DashboardOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<DashboardLoader>();
+        return builder;
+    }
+
+    /// <summary>The live regions of the page as an HTML fragment; live.js fetches it and patches the page.</summary>
+    public static IEndpointRouteBuilder MapDashboardFragments(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/fragments/dashboard", GetDashboardFragment)
+            .WithName("DashboardFragment")
+            .WithSummary("The page's live regions, rendered with the current Api data.");
+        return app;
+    }
+
+    private static async Task<RazorComponentResult<DashboardView>> GetDashboardFragment(
+        [AsParameters] AssignmentQuery query, DashboardLoader loader, IOptions<DashboardOptions> options,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var snapshot = await loader.LoadAsync(cancellationToken);
+        // The fragment is always fresh data: never let a proxy or the browser serve an old one.
+        context.Response.Headers.CacheControl = "no-store";
+        return new RazorComponentResult<DashboardView>(new
+        {
+            Snapshot = snapshot,
+            Query = query,
+            RefreshSeconds = options.Value.RefreshSeconds,
+        });
+    }
+}

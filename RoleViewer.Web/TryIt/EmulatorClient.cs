@@ -1,0 +1,114 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace RoleViewer.Web.TryIt;
+
+/// <summary>Talks to the AzureEmulator the way a person would with az: ARM calls with an operator's token
+/// for role assignments, the admin API for the federated credential.</summary>
+public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> options)
+{
+    private const string ApiVersion = "api-version=2022-04-01";
+    private static readonly string[] TokenExchangeAudience = ["api://AzureADTokenExchange"];
+
+    public async Task GrantAsync(string subscriptionId, string principalId, string roleDefinitionGuid, CancellationToken cancellationToken)
+    {
+        var scope = $"/subscriptions/{subscriptionId}";
+        using var request = await ArmRequestAsync(HttpMethod.Put,
+            $"{scope}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?{ApiVersion}", cancellationToken);
+        request.Content = JsonContent.Create(new
+        {
+            properties = new
+            {
+                roleDefinitionId = $"{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionGuid}",
+                principalId,
+                principalType = "ServicePrincipal",
+            },
+        });
+        using var response = await http.SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, "create the role assignment", cancellationToken);
+    }
+
+    /// <returns>How many assignments were deleted.</returns>
+    public async Task<int> RevokeAsync(string subscriptionId, string principalId, string roleDefinitionGuid, CancellationToken cancellationToken)
+    {
+        var scope = $"/subscriptions/{subscriptionId}";
+        using var list = await ArmRequestAsync(HttpMethod.Get,
+            $"{scope}/providers/Microsoft.Authorization/roleAssignments?{ApiVersion}&$filter={Uri.EscapeDataString($"principalId eq '{principalId}'")}",
+            cancellationToken);
+        using var listResponse = await http.SendAsync(list, cancellationToken);
+        await EnsureSuccessAsync(listResponse, "list the role assignments", cancellationToken);
+        var body = await listResponse.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+
+        var ids = (body?["value"]?.AsArray() ?? [])
+            .Where(a => (string?)a?["properties"]?["principalId"] == principalId
+                && ((string?)a?["properties"]?["roleDefinitionId"])?.EndsWith(roleDefinitionGuid, StringComparison.OrdinalIgnoreCase) == true)
+            .Select(a => (string?)a?["id"])
+            .OfType<string>()
+            .ToList();
+        foreach (var id in ids)
+        {
+            using var delete = await ArmRequestAsync(HttpMethod.Delete, $"{id}?{ApiVersion}", cancellationToken);
+            using var deleteResponse = await http.SendAsync(delete, cancellationToken);
+            await EnsureSuccessAsync(deleteResponse, "delete the role assignment", cancellationToken);
+        }
+
+        return ids.Count;
+    }
+
+    public async Task SetFederatedSubjectAsync(string clientId, string issuer, string subject, CancellationToken cancellationToken)
+    {
+        var name = options.Value.FederatedCredentialName;
+        using var response = await http.PutAsJsonAsync(
+            $"/admin/identities/{clientId}/federated-credentials/{name}",
+            new { issuer, subject, audiences = TokenExchangeAudience },
+            cancellationToken);
+        await EnsureSuccessAsync(response, $"update the federated credential '{name}'", cancellationToken);
+    }
+
+    /// <summary>The issuer the emulator's directory holds for the app identity's federated credential.</summary>
+    public async Task<string?> FindFederatedIssuerAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var directory = await http.GetFromJsonAsync<JsonNode>("/admin/directory", cancellationToken);
+        var identity = Walk(directory).FirstOrDefault(o =>
+            string.Equals((string?)o["clientId"], clientId, StringComparison.OrdinalIgnoreCase));
+        return Walk(identity)
+            .Where(o => (string?)o["name"] == options.Value.FederatedCredentialName)
+            .Select(o => (string?)o["issuer"])
+            .FirstOrDefault(i => i is not null);
+    }
+
+    private static IEnumerable<JsonObject> Walk(JsonNode? node) => node switch
+    {
+        JsonObject o => new[] { o }.Concat(o.SelectMany(p => Walk(p.Value))),
+        JsonArray a => a.SelectMany(Walk),
+        _ => [],
+    };
+
+    private async Task<HttpRequestMessage> ArmRequestAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        using var tokenResponse = await http.PostAsJsonAsync("/admin/tokens", new
+        {
+            clientId = options.Value.OperatorClientId,
+            resource = "https://management.azure.com/",
+            lifetimeSeconds = 300,
+        }, cancellationToken);
+        await EnsureSuccessAsync(tokenResponse, "get an operator token", cancellationToken);
+        var token = await tokenResponse.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (string?)token?["access_token"]);
+        return request;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string action, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new EmulatorException(
+                $"The emulator refused to {action}: HTTP {(int)response.StatusCode} {body[..Math.Min(body.Length, 400)]}");
+        }
+    }
+}
+
+public sealed class EmulatorException(string message) : Exception(message);

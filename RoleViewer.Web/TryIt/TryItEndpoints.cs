@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using RoleViewer.Web.ApiClients;
+using RoleViewer.Web.TryIt;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>The Try-it panel's actions, against the local emulator only. Forms post here (antiforgery-checked);
+/// live.js posts them with fetch and shows the message, without JavaScript the browser is sent back to the page.</summary>
+public static class TryItEndpoints
+{
+    private const string WrongSubject = "system:serviceaccount:roleviewer:not-the-trusted-account";
+
+    public static IHostApplicationBuilder AddTryIt(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName);
+        builder.Services.AddHttpClient<EmulatorClient>((services, client) =>
+            client.BaseAddress = services.GetRequiredService<IOptions<EmulatorOptions>>().Value.Endpoint);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapTryIt(this IEndpointRouteBuilder app)
+    {
+        // Not mapped at all outside local runs: there is nothing to try against real Azure.
+        if (!app.ServiceProvider.GetRequiredService<IOptions<EmulatorOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        var tryIt = app.MapGroup("/try-it").WithTags("Try it");
+        tryIt.MapPost("/role-assignments", ChangeRoleAssignment).WithName("TryItRoleAssignment");
+        tryIt.MapPost("/federation", ChangeFederation).WithName("TryItFederation");
+        return app;
+    }
+
+    private static async Task<Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult>> ChangeRoleAssignment(
+        [FromForm] string action, [FromForm] string role, HttpContext context,
+        RoleViewerApiClient api, EmulatorClient emulator, CancellationToken cancellationToken)
+    {
+        var roleId = BuiltInRoles.IdOf(role);
+        if (roleId is null || action is not ("grant" or "revoke"))
+        {
+            return Problem(400, "Unknown Try-it action", $"Choose grant or revoke and one of: {string.Join(", ", BuiltInRoles.All.Select(r => r.Name))}.");
+        }
+
+        var identity = (await api.GetIdentityAsync(cancellationToken)).Value;
+        if (identity is not { PrincipalObjectId: { } principalId, SubscriptionId: { } subscriptionId })
+        {
+            return Problem(409, "The app identity is not known yet",
+                "The RoleViewer API did not report its principal object id and subscription; wait until the Identity section shows them and try again.");
+        }
+
+        try
+        {
+            if (action == "grant")
+            {
+                await emulator.GrantAsync(subscriptionId, principalId, roleId, cancellationToken);
+                return Done(context, $"Granted {role} to the app identity at /subscriptions/{subscriptionId}. Watch it appear in Role assignments.");
+            }
+
+            var removed = await emulator.RevokeAsync(subscriptionId, principalId, roleId, cancellationToken);
+            return Done(context, removed == 0
+                ? $"The app identity holds no {role} assignment at /subscriptions/{subscriptionId}; nothing to revoke."
+                : $"Revoked {role} ({removed} assignment{(removed == 1 ? "" : "s")}) from the app identity.");
+        }
+        catch (Exception ex) when (ex is EmulatorException or HttpRequestException)
+        {
+            return EmulatorProblem(ex);
+        }
+    }
+
+    private static async Task<Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult>> ChangeFederation(
+        [FromForm] string action, HttpContext context, IOptions<EmulatorOptions> options,
+        RoleViewerApiClient api, EmulatorClient emulator, CancellationToken cancellationToken)
+    {
+        if (action is not ("break" or "repair"))
+        {
+            return Problem(400, "Unknown Try-it action", "Choose break or repair.");
+        }
+
+        var identity = (await api.GetIdentityAsync(cancellationToken)).Value;
+        if (identity?.ClientId is not { } clientId)
+        {
+            return Problem(409, "The app identity is not known yet",
+                "The RoleViewer API did not report its client id; wait until the Identity section shows it and try again.");
+        }
+
+        try
+        {
+            // The right subject is the one the pod actually presents; the issuer stays whatever the credential trusts.
+            var issuer = await emulator.FindFederatedIssuerAsync(clientId, cancellationToken) ?? identity.ProjectedToken?.Issuer;
+            var rightSubject = identity.ProjectedToken?.Subject ?? "system:serviceaccount:roleviewer:roleviewer-api";
+            if (issuer is null)
+            {
+                return Problem(409, "The federation issuer is not known",
+                    $"Neither the emulator's directory nor the API's projected token names the issuer of '{options.Value.FederatedCredentialName}'; check the emulator's seed.");
+            }
+
+            var subject = action == "break" ? WrongSubject : rightSubject;
+            await emulator.SetFederatedSubjectAsync(clientId, issuer, subject, cancellationToken);
+            return Done(context, action == "break"
+                ? $"Federation broken: the credential now trusts {subject}, not the pod's service account. The next token exchange fails with AADSTS700213."
+                : $"Federation repaired: the credential trusts {subject} again.");
+        }
+        catch (Exception ex) when (ex is EmulatorException or HttpRequestException)
+        {
+            return EmulatorProblem(ex);
+        }
+    }
+
+    private static Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult> Done(HttpContext context, string message) =>
+        context.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true)
+            ? TypedResults.Ok(new TryItOutcome(message))
+            : TypedResults.Redirect("/#try-it");
+
+    private static ProblemHttpResult EmulatorProblem(Exception ex) =>
+        Problem(502, "The emulator did not accept the change",
+            $"{ex.Message} Check that the emulator resource is running (Aspire dashboard) and that SSL_CERT_DIR trusts its CA.");
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: status);
+}
+
+public sealed record TryItOutcome(string Message);
