@@ -19,4 +19,7 @@ builder.AddProject<Projects.RoleViewer_Web>("web")
     .WithReference(api)
     .WaitFor(api);
 
+// Publish mode only: writes azd's Kubernetes manifests to infra/k8s (see docs/deploy.md).
+builder.AddKubernetesManifests();
+
 builder.Build().Run();

@@ -1,0 +1,85 @@
+using Aspire.Hosting.ApplicationModel;
+using k8s;
+
+namespace RoleViewer.AppHost.Deployment;
+
+/// <summary>One generated file, relative to the output folder (e.g. <c>api/02-deployment.tmpl.yaml</c>).</summary>
+public sealed record ManifestFile(string RelativePath, string Content);
+
+/// <summary>
+/// Writes azd manifests from the publish-mode app model: per project resource a ServiceAccount for workload
+/// identity, a hardened Deployment, a Service and a PodDisruptionBudget. Files holding <c>{{.Env.X}}</c>
+/// placeholders are named <c>*.tmpl.yaml</c>, the only files azd renders; the numeric prefix is the apply order.
+/// </summary>
+public static class KubernetesManifestGenerator
+{
+    private const string Header =
+        "# Generated from the AppHost's app model by AppHost/Deployment. Do not edit; regenerate with\n" +
+        "# dotnet run --project AppHost -- --operation publish --step " + DeploymentConventions.PipelineStepName + "\n";
+
+    public static async Task<IReadOnlyList<KubernetesWorkload>> DescribeAsync(
+        DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    {
+        if (!executionContext.IsPublishMode)
+        {
+            // Run mode adds the local-only emulator and its wiring, which must never reach a cluster.
+            throw new InvalidOperationException("Kubernetes manifests are generated from the publish-mode model only (--operation publish).");
+        }
+
+        var workloads = new List<KubernetesWorkload>();
+        foreach (var project in model.GetComputeResources().OfType<ProjectResource>().OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            var http = project.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.UriScheme == "http")
+                ?? throw new InvalidOperationException($"Resource '{project.Name}' has no http endpoint; the cluster reaches every workload over http.");
+            var environment = await EnvironmentMapper.MapAsync(project, executionContext, cancellationToken).ConfigureAwait(false);
+            workloads.Add(new KubernetesWorkload(
+                project.Name,
+                http.TargetPort ?? DeploymentConventions.DefaultHttpPort,
+                http.IsExternal,
+                environment));
+        }
+
+        return workloads;
+    }
+
+    public static async Task<IReadOnlyList<ManifestFile>> GenerateAsync(
+        DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    {
+        var files = new List<ManifestFile>();
+        foreach (var workload in await DescribeAsync(model, executionContext, cancellationToken).ConfigureAwait(false))
+        {
+            files.Add(File(workload.Name, "01-serviceaccount", workload.ServiceAccount()));
+            files.Add(File(workload.Name, "02-deployment", workload.Deployment()));
+            files.Add(File(workload.Name, "03-service", workload.Service()));
+            files.Add(File(workload.Name, "04-poddisruptionbudget", workload.PodDisruptionBudget()));
+        }
+
+        return files;
+    }
+
+    /// <summary>Replaces the YAML files of each generated resource folder under <paramref name="outputPath"/>.</summary>
+    public static async Task WriteAsync(IReadOnlyList<ManifestFile> files, string outputPath, CancellationToken cancellationToken)
+    {
+        foreach (var folder in files.Select(f => Path.Combine(outputPath, Path.GetDirectoryName(f.RelativePath)!)).Distinct())
+        {
+            Directory.CreateDirectory(folder);
+            // Stale files from renamed kinds would otherwise still be applied by azd.
+            foreach (var stale in Directory.EnumerateFiles(folder, "*.yaml"))
+            {
+                System.IO.File.Delete(stale);
+            }
+        }
+
+        foreach (var file in files)
+        {
+            await System.IO.File.WriteAllTextAsync(Path.Combine(outputPath, file.RelativePath), file.Content, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static ManifestFile File(string resourceName, string stem, object manifest)
+    {
+        var yaml = Header + KubernetesYaml.Serialize(manifest).ReplaceLineEndings("\n");
+        var extension = yaml.Contains("{{", StringComparison.Ordinal) ? ".tmpl.yaml" : ".yaml";
+        return new ManifestFile($"{resourceName}/{stem}{extension}", yaml);
+    }
+}
