@@ -1,23 +1,30 @@
 using AzureEmulator.Admin;
+using AzureEmulator.Arm;
 using AzureEmulator.Diagnostics;
 using AzureEmulator.Faults;
 using AzureEmulator.Hosting;
+using AzureEmulator.Identity;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddEmulatorHosting();
 builder.Services.AddProblemDetails();
-builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FaultInjector>();
 builder.Services.AddSingleton<EmulatorMetrics>();
 builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(EmulatorMetrics.MeterName));
+builder.AddEntraIdentity();
+builder.AddArm();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseEmulatorHosting();
 app.MapDefaultEndpoints();
-app.MapAdminGroup();
+var admin = app.MapAdminGroup();
+app.MapEntraIdentity(admin);
+app.MapArm(admin);
 
 app.Run();
 

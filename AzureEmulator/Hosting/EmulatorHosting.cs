@@ -1,0 +1,45 @@
+using AzureEmulator.Tls;
+
+namespace AzureEmulator.Hosting;
+
+/// <summary>HTTPS with the emulator's own CA, and a plain-http endpoint that serves only the health probes.</summary>
+public static class EmulatorHosting
+{
+    public static WebApplicationBuilder AddEmulatorHosting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<EmulatorOrigin>();
+
+        // Kestrel needs the certificate before the host is built, so the state directory is read straight from configuration.
+        var options = builder.Configuration.GetSection(EmulatorOptions.SectionName).Get<EmulatorOptions>() ?? new EmulatorOptions();
+        var authority = LocalCertificateAuthority.LoadOrCreate(options.StateDirectory, TimeProvider.System);
+        builder.Services.AddSingleton(authority);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = authority.ServerCertificate));
+        return builder;
+    }
+
+    public static WebApplication UseEmulatorHosting(this WebApplication app)
+    {
+        var authority = app.Services.GetRequiredService<LocalCertificateAuthority>();
+        app.Lifetime.ApplicationStarted.Register(() => app.Logger.EmulatorStarted(
+            authority.CaCertificatePath, authority.TrustDirectory, app.Services.GetRequiredService<EmulatorOrigin>().ToString()));
+
+        // Tokens must never travel in clear text; the http endpoint exists only so the AppHost's health check needs no trust set-up.
+        app.Use((context, next) =>
+        {
+            if (context.Request.IsHttps
+                || context.Request.Path.StartsWithSegments(Extensions.HealthEndpointPath)
+                || context.Request.Path.StartsWithSegments(Extensions.AlivenessEndpointPath))
+            {
+                return next(context);
+            }
+
+            return TypedResults.Problem(
+                title: "HTTPS required",
+                detail: "This plain-http endpoint serves only /health and /alive. Use the emulator's https origin " +
+                        $"and trust its CA ({authority.CaCertificatePath}).",
+                statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context);
+        });
+        return app;
+    }
+}

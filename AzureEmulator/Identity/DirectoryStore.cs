@@ -1,0 +1,187 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AzureEmulator.Hosting;
+using AzureEmulator.State;
+using Microsoft.Extensions.Options;
+
+namespace AzureEmulator.Identity;
+
+/// <summary>
+/// The directory (tenant, service principals, federated identity credentials). Seeded from Seed/directory.json
+/// on first start, then kept in &lt;state&gt;/directory.json and saved atomically after every change.
+/// </summary>
+public sealed class DirectoryStore
+{
+    /// <summary>Stands for the emulator's cluster issuer in seed and state files, whose port differs per run.</summary>
+    public const string ClusterIssuerPlaceholder = "{clusterIssuer}";
+
+    public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly JsonStateFile<DirectoryState> file;
+    private readonly ClusterIssuer clusterIssuer;
+    private readonly Lock gate = new();
+    private DirectoryState state;
+
+    public DirectoryStore(IOptions<EmulatorOptions> options, ClusterIssuer clusterIssuer, ILogger<DirectoryStore> logger)
+    {
+        this.clusterIssuer = clusterIssuer;
+        file = new JsonStateFile<DirectoryState>(Path.Combine(options.Value.StateDirectory, "directory.json"), SerializerOptions);
+        var saved = file.Load();
+        if (saved is null)
+        {
+            var seedPath = Path.Combine(options.Value.SeedDirectory, "directory.json");
+            state = LoadSeed(seedPath);
+            file.Save(state);
+            logger.DirectorySeeded(seedPath, file.Path);
+        }
+        else
+        {
+            state = saved;
+            logger.DirectoryLoaded(file.Path);
+        }
+    }
+
+    public string StatePath => file.Path;
+
+    public string TenantId => state.TenantId;
+
+    /// <summary>The current directory, with "{clusterIssuer}" replaced by the running cluster issuer.</summary>
+    public DirectoryState Snapshot()
+    {
+        var current = state;
+        return current with
+        {
+            Identities = [.. current.Identities.Select(i => i with { FederatedCredentials = [.. i.FederatedCredentials.Select(Resolve)] })],
+        };
+    }
+
+    public bool IsKnownTenant(string tenantId) => string.Equals(tenantId, state.TenantId, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Looks a service principal up by its application (client) id; null when there is none.</summary>
+    public DirectoryIdentity? FindByClientId(string clientId)
+    {
+        var found = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+        return found is null ? null : found with { FederatedCredentials = [.. found.FederatedCredentials.Select(Resolve)] };
+    }
+
+    /// <summary>Looks a service principal up by its object id (a role assignment's principalId); null when there is none.</summary>
+    public DirectoryIdentity? FindByObjectId(string objectId)
+    {
+        var found = state.Identities.FirstOrDefault(i => string.Equals(i.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
+        return found is null ? null : found with { FederatedCredentials = [.. found.FederatedCredentials.Select(Resolve)] };
+    }
+
+    public FederatedCredentialChange PutFederatedCredential(string clientId, FederatedCredential credential)
+    {
+        var errors = FederatedCredentialRules.Validate(credential.Name, credential.Issuer, credential.Subject, credential.Audiences).ToArray();
+        if (errors.Length > 0)
+        {
+            return new FederatedCredentialChange(FederatedCredentialOutcome.Invalid, string.Join(" ", errors));
+        }
+
+        lock (gate)
+        {
+            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            if (identity is null)
+            {
+                return new FederatedCredentialChange(FederatedCredentialOutcome.IdentityNotFound, UnknownIdentity(clientId));
+            }
+
+            var others = identity.FederatedCredentials.Where(f => !string.Equals(f.Name, credential.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+            var exists = others.Count < identity.FederatedCredentials.Count;
+            if (!exists && others.Count >= FederatedCredentialRules.MaxPerIdentity)
+            {
+                return new FederatedCredentialChange(FederatedCredentialOutcome.LimitReached,
+                    $"'{identity.DisplayName}' already has {FederatedCredentialRules.MaxPerIdentity} federated identity credentials, Entra's maximum. Delete one first.");
+            }
+
+            var duplicate = others.FirstOrDefault(f => f.Issuer == credential.Issuer && f.Subject == credential.Subject);
+            if (duplicate is not null)
+            {
+                return new FederatedCredentialChange(FederatedCredentialOutcome.Conflict,
+                    $"Federated identity credential '{duplicate.Name}' already has this issuer and subject; Entra requires the pair to be unique per identity.");
+            }
+
+            var updated = identity with { FederatedCredentials = [.. others, credential] };
+            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            return new FederatedCredentialChange(exists ? FederatedCredentialOutcome.Updated : FederatedCredentialOutcome.Created, null);
+        }
+    }
+
+    public FederatedCredentialChange DeleteFederatedCredential(string clientId, string name)
+    {
+        lock (gate)
+        {
+            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            if (identity is null)
+            {
+                return new FederatedCredentialChange(FederatedCredentialOutcome.IdentityNotFound, UnknownIdentity(clientId));
+            }
+
+            var remaining = identity.FederatedCredentials.Where(f => !string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (remaining.Count == identity.FederatedCredentials.Count)
+            {
+                return new FederatedCredentialChange(FederatedCredentialOutcome.CredentialNotFound,
+                    $"'{identity.DisplayName}' has no federated identity credential named '{name}'.");
+            }
+
+            var updated = identity with { FederatedCredentials = remaining };
+            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            return new FederatedCredentialChange(FederatedCredentialOutcome.Deleted, null);
+        }
+    }
+
+    private void Commit(DirectoryState next)
+    {
+        // Save first: a change that cannot be persisted must not be served either.
+        file.Save(next);
+        state = next;
+    }
+
+    private FederatedCredential Resolve(FederatedCredential credential) =>
+        credential.Issuer == ClusterIssuerPlaceholder ? credential with { Issuer = clusterIssuer.Issuer } : credential;
+
+    private static string UnknownIdentity(string clientId) =>
+        $"No identity with client id '{clientId}' is in the emulator's directory; GET /admin/directory lists them.";
+
+    private static DirectoryState LoadSeed(string seedPath)
+    {
+        if (!File.Exists(seedPath))
+        {
+            throw new InvalidOperationException(
+                $"The directory seed file '{seedPath}' does not exist. Build the emulator (it copies Seed/directory.json to its output) " +
+                "or point Emulator__SeedDirectory at the folder holding directory.json.");
+        }
+
+        var seed = new JsonStateFile<DirectoryState>(seedPath, SerializerOptions).Load()!;
+        var problems = seed.Identities
+            .SelectMany(i => i.FederatedCredentials.SelectMany(f => FederatedCredentialRules.Validate(f.Name, f.Issuer, f.Subject, f.Audiences)
+                .Select(e => $"{i.DisplayName}/{f.Name}: {e}")))
+            .ToArray();
+        if (problems.Length > 0)
+        {
+            throw new InvalidOperationException($"The directory seed file '{seedPath}' is invalid: {string.Join(" ", problems)}");
+        }
+
+        return seed;
+    }
+}
+
+public enum FederatedCredentialOutcome
+{
+    Created,
+    Updated,
+    Deleted,
+    Invalid,
+    IdentityNotFound,
+    CredentialNotFound,
+    LimitReached,
+    Conflict,
+}
+
+/// <summary>The result of a change to an identity's federated credentials; Error says what is wrong and how to fix it.</summary>
+public sealed record FederatedCredentialChange(FederatedCredentialOutcome Outcome, string? Error);
