@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+
+namespace AzureEmulator.Arm;
+
+/// <summary>
+/// The role-assignment list <c>$filter</c>: <c>atScope()</c>, <c>assignedTo('{id}')</c> (braces allowed, as the
+/// portal sends them), <c>principalId eq '{id}'</c>, joined with <c>and</c> in any letter case.
+/// </summary>
+public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo, Guid? PrincipalId)
+{
+    public static RoleAssignmentFilter None { get; } = new(false, null, null);
+
+    public const string SupportedForms = "atScope(), assignedTo('{objectId}'), principalId eq '{objectId}', and their combinations with 'and'";
+
+    /// <returns>null when the text is not a filter ARM accepts for role assignments.</returns>
+    public static RoleAssignmentFilter? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return None;
+        }
+
+        var filter = None;
+        foreach (var term in AndSeparator().Split(text.Trim()))
+        {
+            if (AtScopeTerm().IsMatch(term) && !filter.AtScope)
+            {
+                filter = filter with { AtScope = true };
+            }
+            else if (AssignedToTerm().Match(term) is { Success: true } a && filter.AssignedTo is null && Guid.TryParse(a.Groups["id"].Value, out var assignedTo))
+            {
+                filter = filter with { AssignedTo = assignedTo };
+            }
+            else if (PrincipalIdTerm().Match(term) is { Success: true } p && filter.PrincipalId is null && Guid.TryParse(p.Groups["id"].Value, out var principalId))
+            {
+                filter = filter with { PrincipalId = principalId };
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return filter;
+    }
+
+    /// <summary>Whether an assignment at <paramref name="assignmentScope"/> for <paramref name="principal"/> is listed for <paramref name="requested"/>.</summary>
+    public bool Matches(ArmScope requested, ArmScope assignmentScope, Guid principal)
+    {
+        var scopeMatches = AtScope ? assignmentScope.IsAtOrAbove(requested) : assignmentScope.IsRelatedTo(requested);
+        return scopeMatches
+            && (AssignedTo is null || AssignedTo == principal)
+            && (PrincipalId is null || PrincipalId == principal);
+    }
+
+    /// <summary>The canonical text, used to carry the filter in nextLink.</summary>
+    public override string ToString() => string.Join(" and ", new[]
+    {
+        AtScope ? "atScope()" : null,
+        AssignedTo is { } a ? $"assignedTo('{a}')" : null,
+        PrincipalId is { } p ? $"principalId eq '{p}'" : null,
+    }.OfType<string>());
+
+    // "and" outside quotes only: an even number of quotes must follow.
+    [GeneratedRegex(@"\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AndSeparator();
+
+    [GeneratedRegex(@"^\s*atScope\(\s*\)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AtScopeTerm();
+
+    [GeneratedRegex(@"^\s*assignedTo\(\s*'\{?(?<id>[0-9a-fA-F-]{32,36})\}?'\s*\)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AssignedToTerm();
+
+    [GeneratedRegex(@"^\s*principalId\s+eq\s+'\{?(?<id>[0-9a-fA-F-]{32,36})\}?'\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PrincipalIdTerm();
+}
+
+/// <summary>The role-definition list <c>$filter</c>: <c>roleName eq '…'</c> and/or <c>type eq 'BuiltInRole'|'CustomRole'</c>.</summary>
+public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type)
+{
+    public static RoleDefinitionFilter None { get; } = new(null, null);
+
+    public const string SupportedForms = "roleName eq '{name}', type eq 'BuiltInRole' or type eq 'CustomRole', and their combination with 'and'";
+
+    public static RoleDefinitionFilter? Parse(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return None;
+        }
+
+        var filter = None;
+        foreach (var term in AndSeparator().Split(text.Trim()))
+        {
+            var m = EqTerm().Match(term);
+            if (!m.Success)
+            {
+                return null;
+            }
+
+            var value = m.Groups["value"].Value.Replace("''", "'", StringComparison.Ordinal);
+            switch (m.Groups["field"].Value.ToUpperInvariant())
+            {
+                case "ROLENAME" when filter.RoleName is null:
+                    filter = filter with { RoleName = value };
+                    break;
+                case "TYPE" when filter.Type is null && (value.Equals("BuiltInRole", StringComparison.OrdinalIgnoreCase) || value.Equals("CustomRole", StringComparison.OrdinalIgnoreCase)):
+                    filter = filter with { Type = value };
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return filter;
+    }
+
+    public bool Matches(string roleName, string type) =>
+        (RoleName is null || RoleName.Equals(roleName, StringComparison.OrdinalIgnoreCase))
+        && (Type is null || Type.Equals(type, StringComparison.OrdinalIgnoreCase));
+
+    public override string ToString() => string.Join(" and ", new[]
+    {
+        RoleName is { } n ? $"roleName eq '{n.Replace("'", "''", StringComparison.Ordinal)}'" : null,
+        Type is { } t ? $"type eq '{t}'" : null,
+    }.OfType<string>());
+
+    // "and" outside quotes only: an even number of quotes must follow.
+    [GeneratedRegex(@"\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AndSeparator();
+
+    [GeneratedRegex(@"^\s*(?<field>roleName|type)\s+eq\s+'(?<value>(?:[^']|'')*)'\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex EqTerm();
+}

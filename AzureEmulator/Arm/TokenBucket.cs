@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+
+namespace AzureEmulator.Arm;
+
+/// <summary>What ARM counts a request as, for throttling.</summary>
+public enum ArmRequestKind
+{
+    Read,
+    Write,
+    Delete,
+}
+
+/// <summary>The answer of a bucket: whether the request may run, the tokens left, and when to come back.</summary>
+public readonly record struct ThrottleDecision(bool Allowed, int Remaining, int RetryAfterSeconds);
+
+/// <summary>ARM's token bucket: starts full, each request takes one token, tokens come back at a fixed rate.</summary>
+public sealed class TokenBucket(int capacity, double refillPerSecond, TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private double tokens = capacity;
+    private long stamp = time.GetTimestamp();
+
+    public ThrottleDecision TryTake()
+    {
+        lock (gate)
+        {
+            var now = time.GetTimestamp();
+            tokens = Math.Min(capacity, tokens + (time.GetElapsedTime(stamp, now).TotalSeconds * refillPerSecond));
+            stamp = now;
+
+            if (tokens >= 1)
+            {
+                tokens -= 1;
+                return new ThrottleDecision(true, (int)Math.Floor(tokens), 0);
+            }
+
+            var wait = (1 - tokens) / refillPerSecond;
+            return new ThrottleDecision(false, 0, Math.Max(1, (int)Math.Ceiling(wait)));
+        }
+    }
+}
+
+/// <summary>
+/// One bucket per subscription (or tenant), principal and request kind, with ARM's limits (since 2024): reads 250
+/// refilling at 25/s, writes and deletes 200 at 10/s.
+/// </summary>
+public sealed class ArmThrottle(TimeProvider time, ArmOptions options)
+{
+    private readonly ConcurrentDictionary<(string Scope, Guid Principal, ArmRequestKind Kind), TokenBucket> buckets = new();
+
+    public ThrottleDecision TryTake(string subscriptionOrTenant, Guid principal, ArmRequestKind kind) =>
+        buckets.GetOrAdd((subscriptionOrTenant.ToUpperInvariant(), principal, kind), key => key.Kind switch
+        {
+            ArmRequestKind.Read => new TokenBucket(options.ReadBucketCapacity, options.ReadRefillPerSecond, time),
+            _ => new TokenBucket(options.WriteBucketCapacity, options.WriteRefillPerSecond, time),
+        }).TryTake();
+
+    /// <summary>Refills every bucket (admin API), so that tests and benchmarks start from ARM's fresh state.</summary>
+    public void Reset() => buckets.Clear();
+}
