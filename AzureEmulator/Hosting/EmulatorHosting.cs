@@ -1,4 +1,6 @@
 using AzureEmulator.Tls;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace AzureEmulator.Hosting;
 
@@ -10,11 +12,10 @@ public static class EmulatorHosting
         builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<EmulatorOrigin>();
 
-        // Kestrel needs the certificate before the host is built, so the state directory is read straight from configuration.
-        var options = builder.Configuration.GetSection(EmulatorOptions.SectionName).Get<EmulatorOptions>() ?? new EmulatorOptions();
-        var authority = LocalCertificateAuthority.LoadOrCreate(options.StateDirectory, TimeProvider.System);
-        builder.Services.AddSingleton(authority);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = authority.ServerCertificate));
+        builder.Services.AddSingleton(sp => LocalCertificateAuthority.LoadOrCreate(
+            sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.StateDirectory, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<LocalCertificateAuthority>((kestrel, authority) =>
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = authority.ServerCertificate));
         return builder;
     }
 
