@@ -27,7 +27,7 @@ public sealed record PodFacts(
 
 /// <summary>
 /// Facts about the pod from the Downward API variables, else from the host, and limits as cgroup v2 enforces them
-/// (the old sample reported the host's total memory as the limit).
+/// (the old sample reported the host's total memory as the limit), with a fallback to cgroup v1 hierarchies.
 /// </summary>
 public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguration configuration, TimeProvider time)
 {
@@ -40,6 +40,7 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
     public PodFacts Get()
     {
         var cgroupDirectories = CgroupDirectories();
+        var membership = ReadText(options.Value.SelfCgroupFile);
         using var process = Process.GetCurrentProcess();
         return new PodFacts(
             PodName: Env("POD_NAME") ?? Environment.MachineName,
@@ -51,8 +52,8 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
             ProcessUptimeSeconds: Math.Round((time.GetUtcNow() - StartedAt).TotalSeconds, 1),
             StartedAt: StartedAt,
             CpuCount: Environment.ProcessorCount,
-            CpuLimit: CpuLimit(cgroupDirectories),
-            MemoryLimitBytes: MemoryLimit(cgroupDirectories),
+            CpuLimit: CpuLimit(cgroupDirectories) ?? CpuLimitV1(V1Directories(membership, "cpu")),
+            MemoryLimitBytes: MemoryLimit(cgroupDirectories) ?? MemoryLimitV1(V1Directories(membership, "memory")),
             WorkingSetBytes: process.WorkingSet64,
             GcHeapBytes: GC.GetTotalMemory(forceFullCollection: false),
             LoadAverage: LoadAverage(),
@@ -116,6 +117,72 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
             if (parts is { Length: 2 }
                 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var quota)
                 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var period) && period > 0)
+            {
+                var cpus = Math.Round((double)quota / period, 3);
+                limit = limit is null ? cpus : Math.Min(limit.Value, cpus);
+            }
+        }
+
+        return limit;
+    }
+
+    /// <summary>
+    /// cgroup v1 hosts (some CI machines, older nodes) keep each controller in its own hierarchy, e.g.
+    /// "4:memory:/path" → {root}/memory/path; the limit is the smallest on the path to that hierarchy's root.
+    /// </summary>
+    private List<string> V1Directories(string? membership, string controller)
+    {
+        var directories = new List<string>();
+        foreach (var line in (membership ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var fields = line.Split(':', 3);
+            if (fields.Length != 3 || !fields[1].Split(',').Contains(controller))
+            {
+                continue;
+            }
+
+            var hierarchy = Path.Combine(options.Value.CgroupRoot, fields[1]);
+            if (!Directory.Exists(hierarchy))
+            {
+                hierarchy = Path.Combine(options.Value.CgroupRoot, controller);
+            }
+
+            var parts = fields[2].Trim().Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+            for (var depth = parts.Length; depth >= 0; depth--)
+            {
+                directories.Add(Path.Combine([hierarchy, .. parts[..depth]]));
+            }
+        }
+
+        return directories;
+    }
+
+    /// <summary>cgroup v1 memory.limit_in_bytes; the kernel writes a value near 2^63 for "no limit".</summary>
+    public static long? MemoryLimitV1(IEnumerable<string> directories)
+    {
+        long? limit = null;
+        foreach (var directory in directories)
+        {
+            var text = ReadText(Path.Combine(directory, "memory.limit_in_bytes"))?.Trim();
+            if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes < long.MaxValue / 2)
+            {
+                limit = limit is null ? bytes : Math.Min(limit.Value, bytes);
+            }
+        }
+
+        return limit;
+    }
+
+    /// <summary>cgroup v1 cpu.cfs_quota_us / cpu.cfs_period_us; a quota of -1 means unlimited.</summary>
+    public static double? CpuLimitV1(IEnumerable<string> directories)
+    {
+        double? limit = null;
+        foreach (var directory in directories)
+        {
+            var quotaText = ReadText(Path.Combine(directory, "cpu.cfs_quota_us"))?.Trim();
+            var periodText = ReadText(Path.Combine(directory, "cpu.cfs_period_us"))?.Trim();
+            if (long.TryParse(quotaText, NumberStyles.None, CultureInfo.InvariantCulture, out var quota)
+                && long.TryParse(periodText, NumberStyles.None, CultureInfo.InvariantCulture, out var period) && period > 0)
             {
                 var cpus = Math.Round((double)quota / period, 3);
                 limit = limit is null ? cpus : Math.Min(limit.Value, cpus);

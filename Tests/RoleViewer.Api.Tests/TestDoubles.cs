@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Core;
+
+namespace RoleViewer.Api.Tests;
+
+/// <summary>Builds unsigned JWTs: the API only reads claims of its own tokens, it never validates them.</summary>
+public static class TestJwt
+{
+    private static readonly string[] ExchangeAudience = ["api://AzureADTokenExchange"];
+
+    public static string Create(object claims)
+    {
+        static string Encode(object value) => Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(value))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return $"{Encode(new { alg = "RS256", typ = "JWT" })}.{Encode(claims)}.c2lnbmF0dXJl";
+    }
+
+    public static string AccessToken(string objectId = TestIds.ObjectId) =>
+        Create(new { oid = objectId, tid = TestIds.TenantId, appid = TestIds.ClientId, aud = "https://management.azure.com/" });
+
+    public static string ServiceAccountToken(string subject = "system:serviceaccount:roleviewer:roleviewer-api", DateTimeOffset? expires = null) =>
+        Create(new
+        {
+            iss = "https://localhost:5443/issuer/",
+            sub = subject,
+            aud = ExchangeAudience,
+            exp = (expires ?? DateTimeOffset.UtcNow.AddHours(1)).ToUnixTimeSeconds(),
+        });
+}
+
+public static class TestIds
+{
+    public const string TenantId = "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21";
+    public const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
+    public const string ClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
+    public const string ObjectId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
+    public const string CustomRoleId = "a1b2c3d4-0000-4000-8000-000000000001";
+    public const string ReaderRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+}
+
+/// <summary>A credential that hands out a fixed token, or throws what a test tells it to.</summary>
+public sealed class FakeCredential : TokenCredential
+{
+    private int _calls;
+
+    public string Token { get; set; } = TestJwt.AccessToken();
+    public Exception? Failure { get; set; }
+    public int Calls => _calls;
+
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
+
+    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        return Failure is { } failure
+            ? ValueTask.FromException<AccessToken>(failure)
+            : ValueTask.FromResult(new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1)));
+    }
+}
+
+/// <summary>Answers ARM requests in-process; counts listings and records what was asked.</summary>
+public sealed class StubArm : HttpMessageHandler
+{
+    private int _listings;
+
+    public Func<HttpRequestMessage, Task<HttpResponseMessage>>? OnListing { get; set; }
+    public List<Uri> Requests { get; } = [];
+    public int Listings => _listings;
+    public List<object> Assignments { get; } = [Assignment(TestIds.CustomRoleId, $"/subscriptions/{TestIds.SubscriptionId}")];
+
+    public static object Assignment(string roleId, string scope, string? name = null) => new
+    {
+        id = $"{scope}/providers/Microsoft.Authorization/roleAssignments/{name ??= Guid.NewGuid().ToString()}",
+        name,
+        type = "Microsoft.Authorization/roleAssignments",
+        properties = new
+        {
+            roleDefinitionId = $"/subscriptions/{TestIds.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleId}",
+            principalId = TestIds.ObjectId,
+            principalType = "ServicePrincipal",
+            scope,
+            condition = (string?)null,
+            createdOn = "2026-01-01T00:00:00.0000000Z",
+        },
+    };
+
+    public static HttpResponseMessage Json(HttpStatusCode status, object body) =>
+        new(status) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+
+    public static HttpResponseMessage ArmError(HttpStatusCode status, string code, string message) =>
+        Json(status, new { error = new { code, message } });
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        lock (Requests)
+        {
+            Requests.Add(request.RequestUri!);
+        }
+
+        var path = request.RequestUri!.AbsolutePath;
+        if (path.EndsWith("/roleAssignments", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _listings);
+            return OnListing is { } custom ? await custom(request) : Json(HttpStatusCode.OK, new { value = Assignments.ToArray() });
+        }
+
+        var roleId = path[(path.LastIndexOf('/') + 1)..];
+        return roleId switch
+        {
+            TestIds.CustomRoleId => Json(HttpStatusCode.OK, Definition(roleId, "RoleViewer Reader", "CustomRole", "Reads role assignments and definitions.")),
+            TestIds.ReaderRoleId => Json(HttpStatusCode.OK, Definition(roleId, "Reader", "BuiltInRole", "View all resources.")),
+            _ => ArmError(HttpStatusCode.NotFound, "RoleDefinitionDoesNotExist", "The specified role definition does not exist."),
+        };
+    }
+
+    private static object Definition(string id, string name, string type, string description) => new
+    {
+        id = $"/subscriptions/{TestIds.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{id}",
+        name = id,
+        type = "Microsoft.Authorization/roleDefinitions",
+        properties = new { roleName = name, type, description, assignableScopes = new[] { "/" } },
+    };
+}
