@@ -45,6 +45,13 @@ public static partial class FailureTranslator
                 "AZURE_FEDERATED_TOKEN_FILE and AZURE_AUTHORITY_HOST. GET /api/identity shows which one is missing.");
         }
 
+        if (fromIdentity && chain.FirstOrDefault(e => e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException) is { } file)
+        {
+            return new(UpstreamSource.Configuration, null, UpstreamCodes.TokenFileUnreadable, FirstLine(file.Message),
+                "The projected service-account token (AZURE_FEDERATED_TOKEN_FILE) cannot be read. Check that the pod carries the label " +
+                "azure.workload.identity/use: \"true\" (the webhook mounts the token) and that the container user may read it (fsGroup).");
+        }
+
         var aadsts = chain.Select(e => AadstsCode().Match(e.Message)).FirstOrDefault(m => m.Success);
         if (aadsts is not null)
         {

@@ -43,6 +43,7 @@ public static class UpstreamCodes
 {
     public const string Timeout = "Timeout";
     public const string CredentialUnavailable = "CredentialUnavailable";
+    public const string TokenFileUnreadable = "TokenFileUnreadable";
     public const string UntrustedRoot = "UntrustedRoot";
     public const string TlsFailure = "TlsHandshakeFailed";
     public const string ConnectionFailed = "ConnectionFailed";
