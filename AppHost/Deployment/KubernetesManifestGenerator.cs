@@ -57,22 +57,26 @@ public static class KubernetesManifestGenerator
         return files;
     }
 
-    /// <summary>Replaces the YAML files of each generated resource folder under <paramref name="outputPath"/>.</summary>
+    /// <summary>Writes the files under <paramref name="outputPath"/>, then removes other YAML files from their folders.</summary>
     public static async Task WriteAsync(IReadOnlyList<ManifestFile> files, string outputPath, CancellationToken cancellationToken)
     {
-        foreach (var folder in files.Select(f => Path.Combine(outputPath, Path.GetDirectoryName(f.RelativePath)!)).Distinct())
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
         {
-            Directory.CreateDirectory(folder);
-            // Stale files from renamed kinds would otherwise still be applied by azd.
-            foreach (var stale in Directory.EnumerateFiles(folder, "*.yaml"))
+            var path = Path.GetFullPath(Path.Combine(outputPath, file.RelativePath));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await System.IO.File.WriteAllTextAsync(path, file.Content, cancellationToken).ConfigureAwait(false);
+            written.Add(path);
+        }
+
+        // Only after every file is written, so an interrupted run never leaves a folder emptier than before;
+        // stale files (a renamed kind) would otherwise still be applied by azd.
+        foreach (var folder in written.Select(Path.GetDirectoryName).Distinct())
+        {
+            foreach (var stale in Directory.EnumerateFiles(folder!, "*.yaml").Where(f => !written.Contains(Path.GetFullPath(f))))
             {
                 System.IO.File.Delete(stale);
             }
-        }
-
-        foreach (var file in files)
-        {
-            await System.IO.File.WriteAllTextAsync(Path.Combine(outputPath, file.RelativePath), file.Content, cancellationToken).ConfigureAwait(false);
         }
     }
 
