@@ -1,0 +1,263 @@
+// Drives RoleViewer.Api against the AzureEmulator, both as separate processes, and prints the figures of
+// issue 5's acceptance points 4 (load with 100 ms ARM latency) and 5 (a cold listing of 4,000 assignments).
+// Run: dotnet run -c Release --project Tests/RoleViewer.Api.Benchmarks [-- --clients 50 --seconds 20 --assignments 4000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using RoleViewer.Api.Benchmarks;
+
+const string TenantId = "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21";
+const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
+const string ApiClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
+const string ApiObjectId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
+const string OperatorClientId = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
+const string ReaderRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+
+var clients = Option("--clients", 50);
+var seconds = Option("--seconds", 20);
+var assignmentCount = Option("--assignments", 4000);
+var armLatencyMs = Option("--arm-latency-ms", 100);
+var ttl = TimeSpan.FromSeconds(10);
+
+var configuration = typeof(ChildProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+var repo = FindRepositoryRoot();
+var emulatorDll = Path.Combine(repo, "AzureEmulator", "bin", configuration, "net10.0", "AzureEmulator.dll");
+var apiDll = Path.Combine(repo, "RoleViewer.Api", "bin", configuration, "net10.0", "RoleViewer.Api.dll");
+var state = Directory.CreateTempSubdirectory("roleviewer-bench-").FullName;
+var tokenFile = Path.Combine(state, "sa", "azure-identity-token");
+var emulatorHttps = new Uri($"https://127.0.0.1:{ChildProcess.FreePort()}/");
+var emulatorHttp = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
+
+Console.WriteLine($"RoleViewer.Api benchmark ({configuration}): {Environment.ProcessorCount} cores, {clients} clients, {seconds} s, ARM latency {armLatencyMs} ms, TTL {ttl.TotalSeconds} s");
+
+await using var emulator = ChildProcess.Start(emulatorDll, $"--urls \"{emulatorHttps};{emulatorHttp}\"", new Dictionary<string, string>
+{
+    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+    ["Logging__LogLevel__Default"] = "Warning",
+    ["Emulator__StateDirectory"] = state,
+    ["Emulator__ServiceAccountTokenFile"] = tokenFile,
+    // Room for the 4,000 assignments of the API's identity next to the seeded ones, written without ARM's write throttle.
+    ["Emulator__Arm__MaxAssignmentsPerSubscription"] = (assignmentCount + 100).ToString(CultureInfo.InvariantCulture),
+    ["Emulator__Arm__WriteBucketCapacity"] = "100000",
+    ["Emulator__Arm__WriteRefillPerSecond"] = "100000",
+});
+await emulator.WaitUntilHealthyAsync(new Uri(emulatorHttp, "health"), TimeSpan.FromSeconds(60));
+using var admin = new HttpClient(TrustingHandler(Path.Combine(state, "tls", "ca.crt"))) { BaseAddress = emulatorHttps, Timeout = TimeSpan.FromSeconds(60) };
+
+// 4. Load: every ARM call 100 ms slower; the cache must keep ARM listings to one per TTL and the exchange to one.
+await Send(HttpMethod.Delete, "/admin/counters");
+await Send(HttpMethod.Put, "/admin/faults/arm", new { latencyMs = armLatencyMs });
+RunResult load;
+await using (var api = await StartApiAsync())
+{
+    load = await LoadAsync(api.Uri, clients, TimeSpan.FromSeconds(seconds));
+}
+
+await Send(HttpMethod.Delete, "/admin/faults/arm");
+var listings = await CountArmAsync("roleAssignments.list");
+var exchanges = await CountExchangesAsync();
+var allowedListings = (int)Math.Ceiling(load.Elapsed.TotalSeconds / ttl.TotalSeconds) + 1;
+
+Console.WriteLine();
+Console.WriteLine("Acceptance 4: /api/role-assignments under load");
+Console.WriteLine($"  requests          {load.Count:N0} in {load.Elapsed.TotalSeconds:0.0} s, {load.Errors} errors");
+Console.WriteLine($"  throughput        {load.Count / load.Elapsed.TotalSeconds:N0} req/s           (target >= 5,000)");
+Console.WriteLine($"  latency p50       {load.Percentile(50):0.00} ms");
+Console.WriteLine($"  latency p99       {load.Percentile(99):0.00} ms             (target < 25)");
+Console.WriteLine($"  latency max       {load.Percentile(100):0.00} ms");
+Console.WriteLine($"  ARM listings      {listings} (counted by the emulator; at most {allowedListings} = one per TTL, incl. the first)");
+Console.WriteLine($"  token exchanges   {exchanges}             (target exactly 1)");
+
+// 5. A cold listing of 4,000 assignments, no added latency.
+await AddAssignmentsAsync(assignmentCount);
+double coldMs;
+int returned;
+long workingSet, reportedWorkingSet;
+await using (var api = await StartApiAsync())
+{
+    using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+    var stopwatch = Stopwatch.StartNew();
+    var body = await client.GetFromJsonAsync<JsonElement>(new Uri(api.Uri, "/api/role-assignments"));
+    coldMs = stopwatch.Elapsed.TotalMilliseconds;
+    returned = body.GetProperty("items").GetArrayLength();
+    for (var i = 0; i < 20; i++)
+    {
+        await client.GetStringAsync(new Uri(api.Uri, "/api/role-assignments"));
+    }
+
+    api.Child.Process.Refresh();
+    workingSet = api.Child.Process.WorkingSet64;
+    reportedWorkingSet = (await client.GetFromJsonAsync<JsonElement>(new Uri(api.Uri, "/api/pod"))).GetProperty("workingSetBytes").GetInt64();
+}
+
+Console.WriteLine();
+Console.WriteLine($"Acceptance 5: cold /api/role-assignments with {assignmentCount:N0} added assignments of the API's identity");
+Console.WriteLine($"  items returned    {returned:N0} (the added ones plus the seeded ones)");
+Console.WriteLine($"  cold request      {coldMs:N0} ms            (target < 1,500; includes the token exchange)");
+Console.WriteLine($"  API working set   {workingSet / 1024.0 / 1024.0:N0} MB (OS), {reportedWorkingSet / 1024.0 / 1024.0:N0} MB (/api/pod)   (target < 200)");
+
+try
+{
+    Directory.Delete(state, recursive: true);
+}
+catch (IOException)
+{
+    // The emulator may still hold a file for a moment; /tmp is cleaned by the OS.
+}
+
+return 0;
+
+async Task<ApiProcess> StartApiAsync()
+{
+    var uri = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
+    var child = ChildProcess.Start(apiDll, $"--urls {uri}", new Dictionary<string, string>
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["AZURE_CLIENT_ID"] = ApiClientId,
+        ["AZURE_TENANT_ID"] = TenantId,
+        ["AZURE_FEDERATED_TOKEN_FILE"] = tokenFile,
+        ["AZURE_AUTHORITY_HOST"] = emulatorHttps.ToString(),
+        ["AZURE_SUBSCRIPTION_ID"] = SubscriptionId,
+        ["Arm__Endpoint"] = emulatorHttps.ToString(),
+        ["SSL_CERT_DIR"] = $"{Path.Combine(state, "tls", "trust")}:/etc/ssl/certs",
+    });
+    await child.WaitUntilHealthyAsync(new Uri(uri, "alive"), TimeSpan.FromSeconds(60));
+    return new ApiProcess(child, uri);
+}
+
+async Task<RunResult> LoadAsync(Uri api, int workers, TimeSpan duration)
+{
+    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = workers }) { BaseAddress = api };
+    // The first request pays for the token exchange and the first listing; measure the steady state.
+    (await client.GetAsync("/api/role-assignments")).EnsureSuccessStatusCode();
+    var latencies = new List<double>[workers];
+    var errors = 0;
+    var stopwatch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, workers).Select(async w =>
+    {
+        var mine = latencies[w] = new List<double>(200_000);
+        while (stopwatch.Elapsed < duration)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await client.GetAsync("/api/role-assignments", HttpCompletionOption.ResponseContentRead);
+            mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        }
+    }));
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    return new RunResult(all, stopwatch.Elapsed, errors);
+}
+
+async Task AddAssignmentsAsync(int count)
+{
+    var token = (await Send(HttpMethod.Post, "/admin/tokens", new { clientId = OperatorClientId, resource = "https://management.azure.com/", lifetimeSeconds = 3600 }))
+        .GetProperty("access_token").GetString();
+    await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+    {
+        // One resource group each: a principal may hold a role only once per scope.
+        var scope = $"/subscriptions/{SubscriptionId}/resourceGroups/rg-bench-{i:D5}";
+        using var request = new HttpRequestMessage(HttpMethod.Put,
+            $"{scope}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version=2022-04-01")
+        {
+            Content = JsonContent.Create(new
+            {
+                properties = new
+                {
+                    roleDefinitionId = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{ReaderRoleId}",
+                    principalId = ApiObjectId,
+                    principalType = "ServicePrincipal",
+                },
+            }),
+        };
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await admin.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Creating assignment {i} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+        }
+    });
+}
+
+async Task<long> CountArmAsync(string operation) =>
+    (await Send(HttpMethod.Get, "/admin/counters")).GetProperty("armCalls").EnumerateArray()
+        .Where(c => c.GetProperty("operation").GetString() == operation && c.GetProperty("caller").GetString() == ApiObjectId)
+        .Sum(c => c.GetProperty("count").GetInt64());
+
+async Task<long> CountExchangesAsync() =>
+    (await Send(HttpMethod.Get, "/admin/counters")).GetProperty("tokenExchanges").EnumerateArray()
+        .Where(c => c.GetProperty("clientId").GetString() == ApiClientId)
+        .Sum(c => c.GetProperty("count").GetInt64());
+
+async Task<JsonElement> Send(HttpMethod method, string path, object? body = null)
+{
+    using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+    using var response = await admin.SendAsync(request);
+    var text = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}: {text}");
+    }
+
+    return string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
+}
+
+static string FindRepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "RoleViewer.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("RoleViewer.sln not found above " + AppContext.BaseDirectory);
+}
+
+static HttpClientHandler TrustingHandler(string caFile)
+{
+    var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);
+    return new HttpClientHandler
+    {
+        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate);
+        },
+    };
+}
+
+internal sealed record ApiProcess(ChildProcess Child, Uri Uri) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Child.DisposeAsync();
+}
+
+internal sealed record RunResult(double[] SortedLatencies, TimeSpan Elapsed, int Errors)
+{
+    public int Count => SortedLatencies.Length;
+
+    public double Percentile(double p) =>
+        Count == 0 ? double.NaN : SortedLatencies[Math.Clamp((int)Math.Ceiling(p / 100 * Count) - 1, 0, Count - 1)];
+}
