@@ -38,7 +38,7 @@ public sealed class EmulatorOptions
     public string ClusterId { get; set; } = "7c4e2a90-5d1b-4f3a-b6e8-19d0c2f4a7b3";
 
     /// <summary>Lifetime of the projected token; the kubelet rotates it at 80 %. AKS allows 3600–86400; shorter helps tests.</summary>
-    [Range(60, 86_400)]
+    [Range(10, 86_400)]
     public int ServiceAccountTokenLifetimeSeconds { get; set; } = 3600;
 
     /// <summary>expires_in of issued access tokens (Entra: 60–90 min by default, 24 h for managed identities).</summary>

@@ -88,11 +88,6 @@ public static class EntraEndpoints
 
     private static async Task<(TokenRequestForm? Form, EntraError? Error)> ReadFormAsync(HttpContext context)
     {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxTokenRequestBytes;
-        }
-
         if (context.Request.ContentLength > MaxTokenRequestBytes)
         {
             return (null, EntraError.BodyTooLarge(MaxTokenRequestBytes));
@@ -106,15 +101,23 @@ public static class EntraEndpoints
 
         try
         {
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            // Limits sized for a token request; larger values fail fast instead of costing memory.
+            var reader = new FormFeature(context.Request, new FormOptions
+            {
+                ValueLengthLimit = (int)MaxTokenRequestBytes,
+                KeyLengthLimit = 1024,
+                ValueCountLimit = 256,
+                BufferBodyLengthLimit = MaxTokenRequestBytes,
+            });
+            var form = await reader.ReadFormAsync(context.RequestAborted);
             string? Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
             return (new TokenRequestForm(Field("grant_type"), Field("client_id"), Field("client_assertion_type"), Field("client_assertion"), Field("scope")), null);
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (InvalidDataException)
         {
             return (null, EntraError.BodyTooLarge(MaxTokenRequestBytes));
         }
-        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException or IOException or FormatException)
+        catch (Exception ex) when (ex is BadHttpRequestException or IOException or FormatException)
         {
             return (null, EntraError.UnreadableBody(ex.GetType().Name));
         }
