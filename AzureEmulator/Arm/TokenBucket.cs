@@ -13,12 +13,16 @@ public enum ArmRequestKind
 /// <summary>The answer of a bucket: whether the request may run, the tokens left, and when to come back.</summary>
 public readonly record struct ThrottleDecision(bool Allowed, int Remaining, int RetryAfterSeconds);
 
-/// <summary>ARM's token bucket: starts full, each request takes one token, tokens come back at a fixed rate.</summary>
+/// <summary>
+/// ARM's token bucket: starts full, each request takes one token, tokens come back at a fixed rate. Once it has
+/// refused, it refuses everything until the Retry-After it gave has passed, as ARM does.
+/// </summary>
 public sealed class TokenBucket(int capacity, double refillPerSecond, TimeProvider time)
 {
     private readonly Lock gate = new();
     private double tokens = capacity;
     private long stamp = time.GetTimestamp();
+    private DateTimeOffset blockedUntil = DateTimeOffset.MinValue;
 
     public ThrottleDecision TryTake()
     {
@@ -28,14 +32,21 @@ public sealed class TokenBucket(int capacity, double refillPerSecond, TimeProvid
             tokens = Math.Min(capacity, tokens + (time.GetElapsedTime(stamp, now).TotalSeconds * refillPerSecond));
             stamp = now;
 
+            var wallClock = time.GetUtcNow();
+            if (wallClock < blockedUntil)
+            {
+                return new ThrottleDecision(false, 0, Math.Max(1, (int)Math.Ceiling((blockedUntil - wallClock).TotalSeconds)));
+            }
+
             if (tokens >= 1)
             {
                 tokens -= 1;
                 return new ThrottleDecision(true, (int)Math.Floor(tokens), 0);
             }
 
-            var wait = (1 - tokens) / refillPerSecond;
-            return new ThrottleDecision(false, 0, Math.Max(1, (int)Math.Ceiling(wait)));
+            var retryAfter = Math.Max(1, (int)Math.Ceiling((1 - tokens) / refillPerSecond));
+            blockedUntil = wallClock.AddSeconds(retryAfter);
+            return new ThrottleDecision(false, 0, retryAfter);
         }
     }
 }

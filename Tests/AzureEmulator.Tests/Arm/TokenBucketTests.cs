@@ -59,6 +59,24 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public void TryTake_BeforeRetryAfterHasPassed_KeepsRefusingEvenWithTokensBack()
+    {
+        var time = new FakeTimeProvider();
+        var bucket = new TokenBucket(1, 10, time);
+        bucket.TryTake();
+        var refused = bucket.TryTake();
+
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        var stillRefused = bucket.TryTake();
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        var allowed = bucket.TryTake();
+
+        Assert.Equal((false, 1), (refused.Allowed, refused.RetryAfterSeconds));
+        Assert.Equal((false, 1), (stillRefused.Allowed, stillRefused.RetryAfterSeconds));
+        Assert.True(allowed.Allowed);
+    }
+
+    [Fact]
     public void Reset_RefillsEveryBucket()
     {
         var throttle = new ArmThrottle(new FakeTimeProvider(), new ArmOptions { ReadBucketCapacity = 1 });

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using System.Net.Http.Json;
+
+namespace AzureEmulator.Tests.Arm;
+
+/// <summary>Its own emulator: emptying a principal's read bucket must not slow other test classes down.</summary>
+public sealed class ArmThrottlingTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>
+{
+    private static readonly string Assignments = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments?api-version={ArmClient.ApiVersion}";
+
+    [Fact(Timeout = 120_000)]
+    public async Task Reads_WhenOnePrincipalSends300Rapidly_CountDownThen429WithRetryAfterThatAzureCoreHonours()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = emulator.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://management.azure.com/", ct));
+
+        // The pipeline client fetches its token now, so that later its first attempt follows the last raw read at once.
+        var pipeline = new ArmClient(emulator, SeedDirectory.ApiClientId);
+        (await http.DeleteAsync(new Uri("/admin/arm/throttle", UriKind.Relative), ct)).EnsureSuccessStatusCode();
+        var throttledBefore = await CountThrottledAsync(ct);
+        await pipeline.GetAsync("/admin/counters", ct);
+
+        var remaining = new List<int>();
+        (HttpStatusCode Status, string? RetryAfter, string? Code)? firstThrottled = null;
+        for (var i = 0; i < 300 && firstThrottled is null; i++)
+        {
+            using var response = await http.GetAsync(new Uri(Assignments, UriKind.Relative), ct);
+            remaining.Add(int.Parse(response.Headers.GetValues("x-ms-ratelimit-remaining-subscription-reads").Single(), System.Globalization.CultureInfo.InvariantCulture));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                var body = await response.Content.ReadFromJsonAsync<JsonNode>(ct);
+                firstThrottled = (response.StatusCode, response.Headers.TryGetValues("Retry-After", out var r) ? r.Single() : null, body!["error"]!["code"]!.GetValue<string>());
+            }
+        }
+
+        Assert.NotNull(firstThrottled);
+        Assert.Equal("SubscriptionRequestsThrottled", firstThrottled.Value.Code);
+        Assert.True(int.TryParse(firstThrottled.Value.RetryAfter, out var retryAfter) && retryAfter >= 1);
+        Assert.True(remaining.Count > 250, $"throttled after {remaining.Count} reads; the bucket holds 250");
+        Assert.Equal(249, remaining[0]);
+        Assert.True(remaining.Zip(remaining.Skip(1)).Take(200).All(p => p.Second <= p.First), "remaining reads must count down");
+
+        // Azure.Core's retry policy waits for Retry-After and tries again; the call succeeds without the caller seeing the 429.
+        var (status, _, _) = await pipeline.GetAsync(Assignments, ct);
+        var throttledAfter = await CountThrottledAsync(ct);
+
+        Assert.Equal(200, status);
+        Assert.True(throttledAfter >= throttledBefore + 2, "besides the raw 429, the pipeline should have met at least one 429 before succeeding");
+    }
+
+    private async Task<long> CountThrottledAsync(CancellationToken ct) =>
+        (await emulator.GetCountersAsync(ct)).ArmCalls
+            .Where(c => c.Caller == SeedDirectory.ApiObjectId && c.Outcome == "SubscriptionRequestsThrottled").Sum(c => c.Count);
+}
