@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using RoleViewer.Web.ApiClients;
 
@@ -13,18 +12,20 @@ public static class ApiClientServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+#pragma warning disable EXTEXP0001 // Experimental, but the only way to replace the ServiceDefaults handler for one client.
         builder.Services.AddHttpClient<RoleViewerApiClient>((services, client) =>
-            client.BaseAddress = services.GetRequiredService<IOptions<ApiClientOptions>>().Value.BaseAddress);
-
-        // The default standard handler retries for up to 30 s; a page that waits that long looks dead.
-        // One quick retry, then the page shows its banner and the live refresh retries later.
-        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(RoleViewerApiClient)}-standard", resilience =>
-        {
-            resilience.Retry.MaxRetryAttempts = 1;
-            resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
-            resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
-            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
-        });
+                client.BaseAddress = services.GetRequiredService<IOptions<ApiClientOptions>>().Value.BaseAddress)
+            // The default standard handler retries for up to 30 s; a page that waits that long looks dead.
+            // One quick retry, then the page shows its banner and the live refresh retries later.
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
+            });
+#pragma warning restore EXTEXP0001
 
         return builder;
     }

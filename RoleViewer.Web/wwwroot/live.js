@@ -119,18 +119,21 @@
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-try-it')) return;
     event.preventDefault();
     const status = document.getElementById('try-it-status');
+    // Read the form before disabling its buttons: a disabled submitter is left out of the form data.
+    const body = new FormData(form, event.submitter);
     const buttons = form.querySelectorAll('button');
     buttons.forEach(b => b.disabled = true);
     status.textContent = 'Working…';
     try {
-      const response = await fetch(form.action, {
-        method: 'POST', body: new FormData(form, event.submitter),
+      // getAttribute: form.action would return the submit button named "action".
+      const response = await fetch(form.getAttribute('action'), {
+        method: 'POST', body,
         headers: { Accept: 'application/json' }, credentials: 'same-origin'
       });
-      const body = await response.json().catch(() => ({}));
+      const answer = await response.json().catch(() => ({}));
       status.textContent = response.ok
-        ? body.message
-        : `${body.title ?? `HTTP ${response.status}`}: ${body.detail ?? 'the web app refused the request; reload the page and try again.'}`;
+        ? answer.message
+        : `${answer.title ?? `HTTP ${response.status}`}: ${answer.detail ?? 'the web app refused the request; reload the page and try again.'}`;
       if (response.ok) refresh();
     } catch (error) {
       status.textContent = `The request did not reach the web app (${error.message}); check that it is running and try again.`;
@@ -159,7 +162,6 @@
     const button = document.getElementById('theme-toggle');
     if (button) {
       button.textContent = `Theme: ${theme}`;
-      button.setAttribute('aria-label', `Color theme: ${theme}. Activate to switch.`);
     }
   }
 

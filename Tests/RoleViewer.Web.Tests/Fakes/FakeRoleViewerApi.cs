@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace RoleViewer.Web.Tests.Fakes;
+
+/// <summary>A real Kestrel server speaking the RoleViewer.Api contract (and, for Try-it, the slice of the
+/// AzureEmulator contract the web uses), with switches to put it into the states the page must handle.</summary>
+public sealed class FakeRoleViewerApi : IAsyncDisposable
+{
+    public const string TenantId = "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21";
+    public const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
+    public const string ClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
+    public const string PrincipalId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
+    public const string RightSubject = "system:serviceaccount:roleviewer:roleviewer-api";
+    public const string Issuer = "https://localhost:5443/cluster";
+
+    private static readonly Dictionary<string, (string Name, string Description)> BuiltIn = new()
+    {
+        ["acdd72a7-3385-48ef-bd42-f606fba81ae7"] = ("Reader", "View all resources, but does not allow you to make any changes."),
+        ["b24988ac-6180-42a0-ab88-20f7382dd24c"] = ("Contributor", "Grants full access to manage all resources."),
+    };
+
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, JsonObject> assignments = new();
+
+    private FakeRoleViewerApi(WebApplication app) => this.app = app;
+
+    public string Url { get; private set; } = "";
+
+    /// <summary>Every request has its connection aborted, as when the Api process is gone.</summary>
+    public bool Down { get; set; }
+
+    public bool Stale { get; set; }
+
+    /// <summary>Role assignments answer this problem (status, upstream code) instead of a list.</summary>
+    public (int Status, string Code)? RoleAssignmentsProblem { get; set; }
+
+    public string FederatedSubject { get; private set; } = RightSubject;
+
+    public int ArmWrites { get; private set; }
+
+    public static async Task<FakeRoleViewerApi> StartAsync(CancellationToken cancellationToken, bool seedReader = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeRoleViewerApi(app);
+        if (seedReader)
+        {
+            fake.AddAssignment("11111111-2222-4333-8444-555555555555", "RoleViewer Reader", "CustomRole",
+                "Reads role assignments and role definitions.", "d3b07384-d113-4ec6-a3c5-6c1c2b6e4f10",
+                new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        }
+
+        fake.Map();
+        await app.StartAsync(cancellationToken);
+        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return fake;
+    }
+
+    public string AddAssignment(string name, string roleName, string roleType, string description, string roleGuid, DateTimeOffset? createdOn = null)
+    {
+        var id = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleAssignments/{name}";
+        assignments[name] = new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = name,
+            ["roleDefinitionId"] = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}",
+            ["roleName"] = roleName,
+            ["roleType"] = roleType,
+            ["roleDescription"] = description,
+            ["scope"] = $"/subscriptions/{SubscriptionId}",
+            ["scopeKind"] = "subscription",
+            ["subscriptionId"] = SubscriptionId,
+            ["resourceGroup"] = null,
+            ["resourceType"] = null,
+            ["resourceName"] = null,
+            ["principalId"] = PrincipalId,
+            ["principalType"] = "ServicePrincipal",
+            ["condition"] = null,
+            ["createdOn"] = (createdOn ?? DateTimeOffset.UtcNow).ToString("O"),
+        };
+        return id;
+    }
+
+    public void RemoveAllAssignments() => assignments.Clear();
+
+    private void Map()
+    {
+        app.Use(async (context, next) =>
+        {
+            if (Down)
+            {
+                context.Abort();
+                return;
+            }
+
+            await next(context);
+        });
+
+        app.MapGet("/api/role-assignments", () => RoleAssignmentsProblem is { } problem
+            ? Results.Problem(title: "Azure refused to list role assignments", detail: "The identity lacks roleAssignments/read.",
+                statusCode: 502, extensions: new Dictionary<string, object?> { ["upstreamStatus"] = problem.Status, ["upstreamCode"] = problem.Code, ["traceId"] = "00-abc-def-01" })
+            : Results.Json(new JsonObject
+            {
+                ["principal"] = new JsonObject { ["objectId"] = PrincipalId, ["clientId"] = ClientId, ["tenantId"] = TenantId },
+                ["subscriptionId"] = SubscriptionId,
+                ["items"] = new JsonArray([.. assignments.Values.Select(a => a.DeepClone())]),
+                ["fetchedAt"] = DateTimeOffset.UtcNow.AddMinutes(Stale ? -7 : 0).ToString("O"),
+                ["stale"] = Stale,
+                ["ageSeconds"] = Stale ? 420.0 : 0.0,
+                ["upstreamError"] = Stale ? new JsonObject { ["status"] = 503, ["code"] = "ServiceUnavailable", ["message"] = "ARM is unavailable." } : null,
+            }));
+
+        app.MapGet("/api/identity", () =>
+        {
+            var federated = FederatedSubject == RightSubject;
+            return Results.Json(new JsonObject
+            {
+                ["clientId"] = ClientId,
+                ["tenantId"] = TenantId,
+                ["principalObjectId"] = PrincipalId,
+                ["subscriptionId"] = SubscriptionId,
+                ["authorityHost"] = "https://localhost:5443/",
+                ["armEndpoint"] = "https://localhost:5443/",
+                ["accessTokenExpiresOn"] = federated ? DateTimeOffset.UtcNow.AddMinutes(55).ToString("O") : null,
+                ["overall"] = federated ? "ok" : "fail",
+                ["checks"] = new JsonArray(
+                    Check("env.AZURE_CLIENT_ID", "Client id configured", "ok", $"AZURE_CLIENT_ID={ClientId}", null),
+                    Check("projectedToken", "Projected service-account token", "ok", $"Subject {RightSubject}", null),
+                    federated
+                        ? Check("tokenExchange", "Token exchange with Entra", "ok", "Exchanged the projected token for an access token.", null)
+                        : Check("tokenExchange", "Token exchange with Entra", "fail",
+                            "AADSTS700213: No matching federated identity record found for presented assertion subject.",
+                            $"Set the federated credential's subject to {RightSubject}.")),
+                ["projectedToken"] = new JsonObject
+                {
+                    ["issuer"] = Issuer,
+                    ["subject"] = RightSubject,
+                    ["audiences"] = new JsonArray("api://AzureADTokenExchange"),
+                    ["expiresOn"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
+                    ["fileLastWritten"] = DateTimeOffset.UtcNow.ToString("O"),
+                },
+                ["lastExchange"] = new JsonObject
+                {
+                    ["at"] = DateTimeOffset.UtcNow.ToString("O"),
+                    ["succeeded"] = federated,
+                    ["errorCode"] = federated ? null : "AADSTS700213",
+                    ["message"] = federated ? null : "No matching federated identity record found for presented assertion subject.",
+                },
+            });
+        });
+
+        app.MapGet("/api/pod", () => Results.Json(new JsonObject
+        {
+            ["podName"] = "api-7d9f-abcde",
+            ["namespace"] = "roleviewer",
+            ["nodeName"] = "aks-node-1",
+            ["podIp"] = "10.244.0.12",
+            ["serviceAccount"] = "roleviewer-api",
+            ["hostName"] = "api-7d9f-abcde",
+            ["processUptimeSeconds"] = 3723.5,
+            ["startedAt"] = DateTimeOffset.UtcNow.AddSeconds(-3723.5).ToString("O"),
+            ["cpuCount"] = 2,
+            ["cpuLimit"] = 0.5,
+            ["memoryLimitBytes"] = 268435456,
+            ["workingSetBytes"] = 73400320,
+            ["gcHeapBytes"] = 12582912,
+            ["loadAverage"] = new JsonArray(0.1, 0.2, 0.3),
+            ["dotnetVersion"] = "10.0.1",
+            ["appVersion"] = "1.0.0+abc1234",
+            ["osDescription"] = "Debian GNU/Linux 12",
+        }));
+
+        // The emulator slice Try-it uses.
+        app.MapPost("/admin/tokens", () => Results.Json(new { access_token = "operator-token", expires_on = 0 }));
+        app.MapGet("/admin/directory", () => Results.Json(new JsonObject
+        {
+            ["tenantId"] = TenantId,
+            ["identities"] = new JsonArray(new JsonObject
+            {
+                ["clientId"] = ClientId,
+                ["federatedCredentials"] = new JsonArray(new JsonObject
+                {
+                    ["name"] = "roleviewer-api", ["issuer"] = Issuer, ["subject"] = FederatedSubject,
+                }),
+            }),
+        }));
+        app.MapPut("/admin/identities/{clientId}/federated-credentials/{name}", (string clientId, string name, JsonObject body) =>
+        {
+            if (clientId != ClientId || name != "roleviewer-api" || (string?)body["issuer"] != Issuer)
+            {
+                return Results.BadRequest();
+            }
+
+            FederatedSubject = (string)body["subject"]!;
+            return Results.Ok(body);
+        });
+        app.MapPut("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string sub, string name, JsonObject body, HttpRequest request) =>
+        {
+            if (request.Headers.Authorization != "Bearer operator-token" || sub != SubscriptionId)
+            {
+                return Results.StatusCode(403);
+            }
+
+            var roleGuid = ((string)body["properties"]!["roleDefinitionId"]!).Split('/')[^1];
+            var (roleName, description) = BuiltIn[roleGuid];
+            ArmWrites++;
+            AddAssignment(name, roleName, "BuiltInRole", description, roleGuid);
+            return Results.Created((string?)null, body);
+        });
+        app.MapGet("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments", () => Results.Json(new JsonObject
+        {
+            ["value"] = new JsonArray([.. assignments.Values.Select(a => new JsonObject
+            {
+                ["id"] = a["id"]!.DeepClone(),
+                ["properties"] = new JsonObject { ["principalId"] = PrincipalId, ["roleDefinitionId"] = a["roleDefinitionId"]!.DeepClone() },
+            })]),
+        }));
+        app.MapDelete("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string name) =>
+        {
+            ArmWrites++;
+            return assignments.TryRemove(name, out _) ? Results.Ok() : Results.NoContent();
+        });
+    }
+
+    private static JsonObject Check(string id, string title, string status, string detail, string? fix) =>
+        new() { ["id"] = id, ["title"] = title, ["status"] = status, ["detail"] = detail, ["fix"] = fix };
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using RoleViewer.Web.Tests.Fakes;
+
+namespace RoleViewer.Web.Tests.Infrastructure;
+
+/// <summary>RoleViewer.Web in-process on a real Kestrel port (so Chromium can reach it), its api pointed at a fake.</summary>
+public sealed class RoleViewerWebFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    private RoleViewerWebFactory(Dictionary<string, string?> settings) => this.settings = settings;
+
+    public Uri Url => ClientOptions.BaseAddress;
+
+    /// <param name="emulator">Where Try-it's emulator calls go; null leaves Try-it off, as outside local runs.</param>
+    public static RoleViewerWebFactory Start(FakeRoleViewerApi api, string? emulator = null, string? apiUrl = null)
+    {
+        var factory = new RoleViewerWebFactory(new()
+        {
+            // What the AppHost's WithReference(api) sets: service discovery resolves https+http://api to it.
+            ["services:api:http:0"] = apiUrl ?? api.Url,
+            ["Dashboard:RefreshSeconds"] = "2",
+            ["Api:Timeout"] = "00:00:02",
+            ["Emulator:Endpoint"] = emulator,
+        });
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        // Outside Development, blazor.web.js and the fingerprinted assets come from the build's manifest only when asked.
+        builder.UseStaticWebAssets();
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+    }
+}

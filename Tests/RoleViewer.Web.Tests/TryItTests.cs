@@ -1,0 +1,109 @@
+using System.Net;
+using Microsoft.Playwright;
+using RoleViewer.Web.Tests.Fakes;
+using RoleViewer.Web.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace RoleViewer.Web.Tests;
+
+/// <summary>Try-it against a fake emulator (the same fake serves the Api contract, so changes show up on the page).</summary>
+public sealed class TryItTests(BrowserFixture browser)
+{
+    [Fact(Timeout = 60_000)]
+    public async Task TryIt_WhenGrantingReader_RowAppearsHighlightedWithoutReload()
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
+        var (page, problems) = await browser.NewPageAsync();
+        await page.GotoAsync(web.Url.ToString());
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync();
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Reader");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant role" }).ClickAsync();
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Granted Reader");
+        var row = page.Locator("tr.row-added", new() { HasText = "Built-in" });
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(row.Locator(".role-name")).ToHaveTextAsync("Reader");
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"));
+        Assert.Equal(1, api.ArmWrites);
+        Assert.Empty(problems);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task TryIt_WhenRevokingReader_RowIsMarkedRemoved()
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        api.AddAssignment("99999999-2222-4333-8444-555555555555", "Reader", "BuiltInRole", "View all resources.", "acdd72a7-3385-48ef-bd42-f606fba81ae7");
+        await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(web.Url.ToString());
+        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(2);
+
+        await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Reader");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke role" }).ClickAsync();
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Revoked Reader (1 assignment)");
+        await Expect(page.Locator("tr.row-removed")).ToContainTextAsync("removed", new() { Timeout = 20_000 });
+        await Expect(page.Locator("tr:not(.row-removed)", new() { HasText = "RoleViewer Reader" })).ToBeVisibleAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task TryIt_WhenBreakingAndRepairingFederation_DoctorExplainsAadsts700213ThenTurnsGreen()
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(web.Url.ToString());
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Break federation (wrong subject)" }).ClickAsync();
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Federation broken");
+        Assert.NotEqual(FakeRoleViewerApi.RightSubject, api.FederatedSubject);
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("Identity is broken", new() { Timeout = 20_000 });
+        var failing = page.Locator("li.check-fail[data-check-id='tokenExchange']");
+        await Expect(failing).ToContainTextAsync("AADSTS700213");
+        await Expect(failing).ToContainTextAsync("Fix:");
+        await Expect(page.GetByTestId("last-exchange")).ToContainTextAsync("no federated identity credential matching the token's subject");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Repair federation" }).ClickAsync();
+
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
+        Assert.Equal(FakeRoleViewerApi.RightSubject, api.FederatedSubject);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task TryIt_WhenEmulatorNotConfigured_IsNeitherRenderedNorMapped()
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        await using var web = RoleViewerWebFactory.Start(api);
+        using var client = web.CreateClient();
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        var html = await client.GetStringAsync("/", cancellationToken);
+        using var post = await client.PostAsync("/try-it/role-assignments",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "grant", ["role"] = "Reader" }), cancellationToken);
+
+        Assert.DoesNotContain("id=\"try-it\"", html, StringComparison.Ordinal);
+        // 404 when hosted normally; 405 under the test host, whose static-web-assets fallback route answers GET only.
+        Assert.Contains(post.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.MethodNotAllowed });
+        Assert.Equal(0, api.ArmWrites);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task TryIt_WhenPostedWithoutAntiforgeryToken_IsRejected()
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
+        using var client = web.CreateClient();
+
+        using var post = await client.PostAsync("/try-it/role-assignments",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "grant", ["role"] = "Reader" }),
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Equal(0, api.ArmWrites);
+    }
+}
