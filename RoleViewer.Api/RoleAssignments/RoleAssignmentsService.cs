@@ -32,7 +32,7 @@ public sealed class RoleAssignmentsService(
     public const string RefreshPendingCode = "RefreshPending";
 
     private readonly Lock _gate = new();
-    private Listing? _lastGood;
+    private volatile Listing? _lastGood;
     private Task<Listing>? _refresh;
     private DateTimeOffset _lastForcedRefresh = DateTimeOffset.MinValue;
     private DateTimeOffset _lastFailureAt = DateTimeOffset.MinValue;
