@@ -29,10 +29,10 @@ public static class DashboardEndpoints
     }
 
     private static async Task<RazorComponentResult<DashboardView>> GetDashboardFragment(
-        [AsParameters] AssignmentQuery query, DashboardLoader loader, IOptions<DashboardOptions> options,
+        [AsParameters] AssignmentQuery query, [FromQuery] bool? refresh, DashboardLoader loader, IOptions<DashboardOptions> options,
         HttpContext context, CancellationToken cancellationToken)
     {
-        var snapshot = await loader.LoadAsync(cancellationToken);
+        var snapshot = await loader.LoadAsync(refresh == true, cancellationToken);
         // The fragment is always fresh data: never let a proxy or the browser serve an old one.
         context.Response.Headers.CacheControl = "no-store";
         return new RazorComponentResult<DashboardView>(new

@@ -10,12 +10,22 @@ public sealed class DashboardLoader(RoleViewerApiClient api, TimeProvider time)
         Environment.MachineName,
         typeof(DashboardLoader).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
 
-    public async Task<DashboardSnapshot> LoadAsync(CancellationToken cancellationToken = default)
+    /// <param name="refresh">Ask the Api to re-read Azure rather than serve its cache (after a Try-it change).</param>
+    public async Task<DashboardSnapshot> LoadAsync(bool refresh = false, CancellationToken cancellationToken = default)
     {
         // In parallel: the page costs one Api round trip, not three.
         var identity = api.GetIdentityAsync(cancellationToken);
-        var assignments = api.GetRoleAssignmentsAsync(cancellationToken: cancellationToken);
+        var assignments = GetAssignmentsAsync(refresh, cancellationToken);
         var pod = api.GetPodAsync(cancellationToken);
         return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow());
+    }
+
+    private async Task<ApiResult<RoleAssignmentsResponse>> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)
+    {
+        var result = await api.GetRoleAssignmentsAsync(refresh, cancellationToken);
+        // The Api rate-limits forced refreshes (429); its cached list is then the best answer, not an error.
+        return refresh && result.Failure?.Status == StatusCodes.Status429TooManyRequests
+            ? await api.GetRoleAssignmentsAsync(refresh: false, cancellationToken)
+            : result;
     }
 }

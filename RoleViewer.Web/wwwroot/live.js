@@ -15,14 +15,17 @@
 
   function schedule(seconds = refreshSeconds()) {
     clearTimeout(timer);
-    timer = setTimeout(refresh, seconds * 1000);
+    timer = setTimeout(() => refresh(), seconds * 1000);
   }
 
-  async function refresh() {
+  // forceRefresh: the Api re-reads Azure instead of serving its cache (after a Try-it change).
+  async function refresh(forceRefresh = false) {
     const dash = dashboard();
     if (!dash) return;
+    const query = new URLSearchParams(location.search);
+    if (forceRefresh === true) query.set('refresh', 'true');
     try {
-      const response = await fetch(dash.dataset.fragmentUrl + location.search, {
+      const response = await fetch(`${dash.dataset.fragmentUrl}?${query}`, {
         headers: { Accept: 'text/html' }, cache: 'no-store', credentials: 'same-origin'
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -134,7 +137,7 @@
       status.textContent = response.ok
         ? answer.message
         : `${answer.title ?? `HTTP ${response.status}`}: ${answer.detail ?? 'the web app refused the request; reload the page and try again.'}`;
-      if (response.ok) refresh();
+      if (response.ok) refresh(true);
     } catch (error) {
       status.textContent = `The request did not reach the web app (${error.message}); check that it is running and try again.`;
     } finally {

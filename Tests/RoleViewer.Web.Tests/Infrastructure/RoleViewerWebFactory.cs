@@ -1,3 +1,5 @@
+extern alias web;
+
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -6,7 +8,7 @@ using RoleViewer.Web.Tests.Fakes;
 namespace RoleViewer.Web.Tests.Infrastructure;
 
 /// <summary>RoleViewer.Web in-process on a real Kestrel port (so Chromium can reach it), its api pointed at a fake.</summary>
-public sealed class RoleViewerWebFactory : WebApplicationFactory<Program>
+public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
 {
     private readonly Dictionary<string, string?> settings;
 

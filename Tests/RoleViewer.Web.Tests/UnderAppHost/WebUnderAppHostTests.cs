@@ -1,0 +1,114 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using RoleViewer.Web.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace RoleViewer.Web.Tests.UnderAppHost;
+
+/// <summary>The page as people see it under the AppHost: real api, real emulator, seeded directory.</summary>
+public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture browser) : IClassFixture<AppHostWebFixture>
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Within20Seconds = new() { Timeout = 20_000 };
+
+    [Fact(Timeout = 120_000)]
+    public async Task Page_UnderAppHost_ShowsSeededAssignmentGreenIdentityAndPod()
+    {
+        var (page, problems) = await browser.NewPageAsync();
+
+        var response = await page.GotoAsync(stack.WebUrl.ToString());
+
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(Within20Seconds);
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
+        await Expect(page.Locator("li.check-fail, li.check-warn")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("pod-facts")).ToContainTextAsync(".NET");
+        await Expect(page.GetByTestId("api-pod-name")).Not.ToBeEmptyAsync();
+        Assert.Contains("frame-ancestors 'none'", await response!.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
+        await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath("web-under-apphost"), FullPage = true });
+
+        var axe = await page.RunAxe();
+
+        Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        Assert.Empty(problems);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task TryIt_UnderAppHost_GrantingReaderShowsHighlightedRowWithoutReload()
+    {
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(stack.WebUrl.ToString());
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(Within20Seconds);
+        await page.EvaluateAsync("window.sameDocument = true");
+        var reader = page.Locator("tbody tr:not(.row-removed)").Filter(new() { Has = page.Locator(".role-name", new() { HasTextString = "Reader" }).GetByText("Reader", new() { Exact = true }) });
+
+        try
+        {
+            await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Reader");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Grant role" }).ClickAsync();
+
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Granted Reader", new() { Timeout = 20_000 });
+            await Expect(reader).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("row-added"), new() { Timeout = 20_000 });
+            Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"));
+        }
+        finally
+        {
+            // Leave the seeded state for the other tests.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Revoke role" }).ClickAsync();
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Revoked Reader", new() { Timeout = 20_000 });
+        }
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task TryIt_UnderAppHost_BreakingFederationShowsAadsts700213AndRepairTurnsGreen()
+    {
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(stack.WebUrl.ToString());
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
+
+        try
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Break federation (wrong subject)" }).ClickAsync();
+
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Federation broken", new() { Timeout = 20_000 });
+            await Expect(page.Locator("#identity-region")).ToContainTextAsync("AADSTS700213", new() { Timeout = 60_000 });
+            await Expect(page.Locator("#identity-region")).ToContainTextAsync("Fix");
+        }
+        finally
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Repair federation" }).ClickAsync();
+        }
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Federation repaired", new() { Timeout = 20_000 });
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 60_000 });
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Page_UnderAppHost_WhenApiStopsShowsBannerAndRecoversByItself()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(stack.WebUrl.ToString());
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(Within20Seconds);
+        await page.EvaluateAsync("window.sameDocument = true");
+
+        try
+        {
+            await stack.StopAsync("api", cancellationToken);
+
+            await Expect(page.GetByTestId("api-banner")).ToContainTextAsync("RoleViewer API", new() { Timeout = 30_000 });
+            var reloaded = await page.GotoAsync(stack.WebUrl.ToString());
+            Assert.Equal(200, reloaded!.Status);
+            await Expect(page.GetByTestId("api-banner")).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Role assignments" })).ToBeVisibleAsync();
+            await page.EvaluateAsync("window.sameDocument = true");
+        }
+        finally
+        {
+            await stack.StartAsync("api", cancellationToken);
+        }
+
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellationToken);
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("api-banner")).ToHaveCountAsync(0);
+        Assert.True(await page.EvaluateAsync<bool>("window.sameDocument === true"));
+    }
+}
