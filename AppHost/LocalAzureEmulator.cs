@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Run mode only: the AzureEmulator resource, and the AppHost playing AKS's workload-identity webhook for the API
+/// (AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST) plus trust of the emulator's CA.
+/// Settings (AppHost configuration section "Emulator", e.g. Emulator__ServiceAccountName=other-sa) change what the
+/// "cluster" mints and what the "webhook" injects, so the exchange fails locally exactly as it would in Azure.
+/// </summary>
+public static class LocalAzureEmulator
+{
+    /// <summary>The AppHost's view of the emulator: its resource and the values it shares with the API.</summary>
+    public sealed record Emulator(
+        IResourceBuilder<ProjectResource> Resource, EndpointReference Https, string StateDirectory, string TokenFile,
+        string ClientId, string TenantId, string SubscriptionId)
+    {
+        /// <summary>The CA directory for SSL_CERT_DIR; the system directory stays listed so public roots remain trusted.</summary>
+        public string SslCertDir => $"{Path.Combine(StateDirectory, "tls", "trust")}:/etc/ssl/certs";
+    }
+
+    public static Emulator AddLocalAzureEmulator(this IDistributedApplicationBuilder builder)
+    {
+        var settings = builder.Configuration.GetSection("Emulator");
+        var stateDirectory = settings["StateDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state", "roleviewer", "emulator");
+        // The path AKS's webhook (v1.5 layout) mounts; here under the state directory, outside the repository.
+        var tokenFile = Path.Combine(stateDirectory, "var", "run", "secrets", "azure", "tokens", "azure-identity-token");
+
+        var resource = builder.AddProject<Projects.AzureEmulator>("emulator", launchProfileName: "https");
+        var https = resource.GetEndpoint("https");
+        resource
+            .WithHttpHealthCheck("/health", endpointName: "http")
+            .WithEnvironment("Emulator__StateDirectory", stateDirectory)
+            .WithEnvironment("Emulator__ServiceAccountTokenFile", tokenFile)
+            .WithEnvironment("Emulator__ServiceAccountNamespace", settings["ServiceAccountNamespace"] ?? "roleviewer")
+            .WithEnvironment("Emulator__ServiceAccountName", settings["ServiceAccountName"] ?? "roleviewer-api")
+            .WithEnvironment("Emulator__PublicOrigin", https);
+
+        return new Emulator(
+            resource,
+            https,
+            stateDirectory,
+            tokenFile,
+            ClientId: settings["ClientId"] ?? "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54",
+            TenantId: settings["TenantId"] ?? "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21",
+            SubscriptionId: settings["SubscriptionId"] ?? "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f");
+    }
+
+    /// <summary>What the workload-identity webhook injects into a labelled pod, pointed at the emulator, and ARM's endpoint.</summary>
+    public static IResourceBuilder<ProjectResource> WithWorkloadIdentity(this IResourceBuilder<ProjectResource> api, Emulator emulator) => api
+        .WithEnvironment("AZURE_CLIENT_ID", emulator.ClientId)
+        .WithEnvironment("AZURE_TENANT_ID", emulator.TenantId)
+        .WithEnvironment("AZURE_FEDERATED_TOKEN_FILE", emulator.TokenFile)
+        .WithEnvironment("AZURE_AUTHORITY_HOST", ReferenceExpression.Create($"{emulator.Https}/"))
+        .WithEnvironment("AZURE_SUBSCRIPTION_ID", emulator.SubscriptionId)
+        .WithEnvironment("Arm__Endpoint", emulator.Https)
+        .WithEnvironment("SSL_CERT_DIR", emulator.SslCertDir)
+        .WaitFor(emulator.Resource);
+
+    /// <summary>The web's Try-it panel calls the emulator's admin and ARM endpoints directly.</summary>
+    public static IResourceBuilder<ProjectResource> WithEmulatorEndpoint(this IResourceBuilder<ProjectResource> web, Emulator emulator) => web
+        .WithEnvironment("Emulator__Endpoint", emulator.Https)
+        .WithEnvironment("SSL_CERT_DIR", emulator.SslCertDir)
+        .WaitFor(emulator.Resource);
+}
