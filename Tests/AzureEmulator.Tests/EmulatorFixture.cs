@@ -23,7 +23,21 @@ public class EmulatorFixture : IAsyncLifetime
 {
     private EmulatorApplicationFactory? factory;
 
-    public string StateDirectory { get; } = Directory.CreateTempSubdirectory("roleviewer-emulator-test-").FullName;
+    public EmulatorFixture()
+        : this(Directory.CreateTempSubdirectory("roleviewer-emulator-test-").FullName, deleteStateOnDispose: true)
+    {
+    }
+
+    /// <summary>Runs on an existing state directory (e.g. to restart an emulator on the state another one saved).</summary>
+    protected EmulatorFixture(string stateDirectory, bool deleteStateOnDispose)
+    {
+        StateDirectory = stateDirectory;
+        this.deleteStateOnDispose = deleteStateOnDispose;
+    }
+
+    private readonly bool deleteStateOnDispose;
+
+    public string StateDirectory { get; }
 
     public string TokenFile => Path.Combine(StateDirectory, "sa", "azure-identity-token");
 
@@ -143,7 +157,10 @@ public class EmulatorFixture : IAsyncLifetime
 
         try
         {
-            Directory.Delete(StateDirectory, recursive: true);
+            if (deleteStateOnDispose)
+            {
+                Directory.Delete(StateDirectory, recursive: true);
+            }
         }
         catch (IOException)
         {

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using AzureEmulator.Identity;
+using AzureEmulator.State;
+
+namespace AzureEmulator.Tests;
+
+/// <summary>The directory survives restarts, refuses damaged state, and keeps Entra's limits.</summary>
+public sealed class DirectoryStateTests : IDisposable
+{
+    private static readonly string[] TokenExchangeAudience = ["api://AzureADTokenExchange"];
+    private static readonly string[] TwoAudiences = ["a", "b"];
+
+    private readonly string stateDirectory = Directory.CreateTempSubdirectory("roleviewer-emulator-state-").FullName;
+
+    [Fact(Timeout = 60_000)]
+    public async Task FederatedCredential_WhenPut_SurvivesRestart()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var credential = new { issuer = "https://oidc.example.test/cluster-02/", subject = "system:serviceaccount:ops:tool", audiences = TokenExchangeAudience };
+        await using (var first = new EmulatorOnState(stateDirectory))
+        {
+            await first.InitializeAsync();
+            using var client = first.CreateClient();
+            var put = await client.PutAsJsonAsync($"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/ops-tool", credential, cancellationToken);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        await using var second = new EmulatorOnState(stateDirectory);
+        await second.InitializeAsync();
+        using var again = second.CreateClient();
+        var view = await again.GetFromJsonAsync<DirectoryView>("/admin/directory", cancellationToken);
+
+        var saved = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedDirectory.OperatorClientId).FederatedCredentials);
+        Assert.Equal(("ops-tool", credential.issuer, credential.subject), (saved.Name, saved.Issuer, saved.Subject));
+        Assert.Empty(Directory.GetFiles(stateDirectory, "*.tmp"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Start_WhenDirectoryStateIsDamaged_FailsNamingFileAndLeavesItUntouched()
+    {
+        var path = Path.Combine(stateDirectory, "directory.json");
+        const string damaged = "{\"tenantId\": \"8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21\", \"identities\": [ {";
+        await File.WriteAllTextAsync(path, damaged, TestContext.Current.CancellationToken);
+        await using var emulator = new EmulatorOnState(stateDirectory);
+
+        var error = await Record.ExceptionAsync(async () => await emulator.InitializeAsync());
+
+        var damagedState = Assert.IsType<DamagedStateFileException>(error, exactMatch: false);
+        Assert.Contains(path, damagedState.Message, StringComparison.Ordinal);
+        Assert.Equal(damaged, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task PutFederatedCredential_BeyondTwenty_Answers409()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var emulator = new EmulatorOnState(stateDirectory);
+        await emulator.InitializeAsync();
+        using var client = emulator.CreateClient();
+
+        HttpResponseMessage last = null!;
+        for (var i = 1; i <= FederatedCredentialRules.MaxPerIdentity + 1; i++)
+        {
+            last = await client.PutAsJsonAsync(
+                $"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/fic-{i:00}",
+                new { issuer = "{clusterIssuer}", subject = $"system:serviceaccount:ns:sa-{i}", audiences = TokenExchangeAudience },
+                cancellationToken);
+            if (i <= FederatedCredentialRules.MaxPerIdentity)
+            {
+                Assert.Equal(HttpStatusCode.Created, last.StatusCode);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, last.StatusCode);
+        Assert.Contains("20", await last.Content.ReadAsStringAsync(cancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task PutFederatedCredential_WithTwoAudiences_Answers400()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var emulator = new EmulatorOnState(stateDirectory);
+        await emulator.InitializeAsync();
+        using var client = emulator.CreateClient();
+
+        var response = await client.PutAsJsonAsync(
+            $"/admin/identities/{SeedDirectory.ApiClientId}/federated-credentials/two-audiences",
+            new { issuer = "https://issuer.example.test/", subject = "s", audiences = TwoAudiences },
+            cancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    /// <summary>An emulator on this test's state directory, which outlives it so a second one can start on the same state.</summary>
+    private sealed class EmulatorOnState(string stateDirectory) : EmulatorFixture(stateDirectory, deleteStateOnDispose: false);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(stateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort; /tmp is cleaned by the OS.
+        }
+    }
+}
