@@ -109,7 +109,8 @@ public sealed class EmulatorHost : IAsyncLifetime
         ["AZURE_FEDERATED_TOKEN_FILE"] = TokenFile,
         ["AZURE_AUTHORITY_HOST"] = Origin.ToString(),
         ["AZURE_SUBSCRIPTION_ID"] = TestIds.SubscriptionId,
-        ["Arm:Endpoint"] = Origin.ToString(),
+        // As the AppHost gives it: the https origin without a trailing slash.
+        ["Arm:Endpoint"] = Origin.ToString().TrimEnd('/'),
     };
 
     public async Task PutFaultsAsync(string target, object faults, CancellationToken cancellationToken)
