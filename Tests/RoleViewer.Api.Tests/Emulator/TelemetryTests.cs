@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace RoleViewer.Api.Tests.Emulator;
+
+public sealed class TelemetryTests(EmulatorHost emulator) : IClassFixture<EmulatorHost>
+{
+    [Fact(Timeout = 60_000)]
+    public async Task GetRoleAssignments_WhenCold_TracesTokenExchangeAndArmCallsUnderTheIncomingRequest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var traceId = ActivityTraceId.CreateRandom();
+        var activities = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            // Other tests run in parallel: keep only this request's trace.
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId)
+                {
+                    activities.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var factory = new EmulatorApiFactory(emulator);
+        var api = factory.CreateClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/role-assignments");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await api.SendAsync(request, ct);
+        Assert.True(response.IsSuccessStatusCode);
+
+        var refresh = Assert.Single(activities, a => a.Source.Name == "RoleViewer.Api" && a.OperationName == "RoleAssignments.Refresh");
+        var http = activities.Where(a => a.Source.Name == "Azure.Core.Http").ToList();
+        Assert.Contains(http, a => (a.GetTagItem("url.full") as string ?? "").Contains("/oauth2/v2.0/token", StringComparison.Ordinal));
+        Assert.Contains(http, a => (a.GetTagItem("url.full") as string ?? "").Contains("/roleAssignments", StringComparison.Ordinal));
+        Assert.All(http, a => Assert.True(IsDescendantOf(a, refresh.SpanId, activities), $"{a.DisplayName} is not under the refresh span"));
+    }
+
+    private static bool IsDescendantOf(Activity activity, ActivitySpanId ancestor, IEnumerable<Activity> all)
+    {
+        var bySpan = all.ToDictionary(a => a.SpanId);
+        for (var parent = activity.ParentSpanId; parent != default; parent = bySpan.TryGetValue(parent, out var p) ? p.ParentSpanId : default)
+        {
+            if (parent == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
