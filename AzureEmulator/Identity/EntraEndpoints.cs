@@ -53,11 +53,13 @@ public static class EntraEndpoints
     }
 
     private static async Task TokenAsync(
-        HttpContext context, string tenant, TokenExchange exchange, FaultInjector faults, EmulatorMetrics metrics, TimeProvider time, ILoggerFactory loggers)
+        HttpContext context, string tenant, TokenExchange exchange, DirectoryStore directory, FaultInjector faults, EmulatorMetrics metrics, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(EntraEndpoints));
         var (form, formError) = await ReadFormAsync(context);
-        var clientId = string.IsNullOrEmpty(form?.ClientId) ? "(none)" : form.ClientId.Length > 64 ? form.ClientId[..64] : form.ClientId;
+        // Counters and metric tags name only registered clients: anything else would let garbage grow them without bound.
+        var clientId = string.IsNullOrEmpty(form?.ClientId) ? "(none)"
+            : directory.FindByClientId(form.ClientId)?.ClientId ?? "(unregistered)";
 
         var decision = await faults.ApplyAsync(FaultTarget.Token, context.RequestAborted);
         if (decision.ShouldFail)

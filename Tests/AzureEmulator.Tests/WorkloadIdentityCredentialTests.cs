@@ -125,11 +125,13 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
     public async Task GetToken_WhenClientUnknown_Fails700016()
     {
         var unknown = Guid.NewGuid().ToString();
+        var before = await emulator.CountTokenExchangesAsync("(unregistered)", "AADSTS700016", TestContext.Current.CancellationToken);
 
         var error = await FailAsync(TestContext.Current.CancellationToken, clientId: unknown);
 
         Assert.Contains("AADSTS700016", error.Message, StringComparison.Ordinal);
         Assert.Contains(unknown, error.Message, StringComparison.Ordinal);
+        Assert.Equal(before + 1, await emulator.CountTokenExchangesAsync("(unregistered)", "AADSTS700016", TestContext.Current.CancellationToken));
     }
 
     [Fact(Timeout = 60_000)]
