@@ -1,9 +1,10 @@
 using System.Reflection;
 using RoleViewer.Web.ApiClients;
+using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
-public sealed class DashboardLoader(RoleViewerApiClient api, TimeProvider time)
+public sealed class DashboardLoader(RoleViewerApiClient api, FederationCheck federation, TimeProvider time)
 {
     private static readonly WebReplica ThisReplica = new(
         Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName,
@@ -17,7 +18,8 @@ public sealed class DashboardLoader(RoleViewerApiClient api, TimeProvider time)
         var identity = api.GetIdentityAsync(cancellationToken);
         var assignments = GetAssignmentsAsync(refresh, cancellationToken);
         var pod = api.GetPodAsync(cancellationToken);
-        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow());
+        var federationCheck = await federation.RunAsync((await identity).Value, cancellationToken);
+        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow(), federationCheck);
     }
 
     private async Task<ApiResult<RoleAssignmentsResponse>> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)

@@ -8,7 +8,8 @@ public sealed record DashboardSnapshot(
     ApiResult<RoleAssignmentsResponse> RoleAssignments,
     ApiResult<PodFacts> Pod,
     WebReplica Web,
-    DateTimeOffset LoadedAt)
+    DateTimeOffset LoadedAt,
+    DoctorCheck? FederationCheck = null)
 {
     /// <summary>The first failure that means the Api itself is out of reach (drives the page banner).</summary>
     public ApiFailure? Outage =>

@@ -66,16 +66,16 @@ public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> op
         await EnsureSuccessAsync(response, $"update the federated credential '{name}'", cancellationToken);
     }
 
-    /// <summary>The issuer the emulator's directory holds for the app identity's federated credential.</summary>
-    public async Task<string?> FindFederatedIssuerAsync(string clientId, CancellationToken cancellationToken)
+    /// <summary>The app identity's federated credential as the emulator's directory holds it, or null when it has none.</summary>
+    public async Task<FederatedCredentialInfo?> FindFederatedCredentialAsync(string clientId, CancellationToken cancellationToken)
     {
         var directory = await http.GetFromJsonAsync<JsonNode>("/admin/directory", cancellationToken);
         var identity = Walk(directory).FirstOrDefault(o =>
             string.Equals((string?)o["clientId"], clientId, StringComparison.OrdinalIgnoreCase));
         return Walk(identity)
-            .Where(o => (string?)o["name"] == options.Value.FederatedCredentialName)
-            .Select(o => (string?)o["issuer"])
-            .FirstOrDefault(i => i is not null);
+            .Where(o => (string?)o["name"] == options.Value.FederatedCredentialName && o["issuer"] is not null)
+            .Select(o => new FederatedCredentialInfo(options.Value.FederatedCredentialName, (string?)o["issuer"], (string?)o["subject"]))
+            .FirstOrDefault();
     }
 
     private static IEnumerable<JsonObject> Walk(JsonNode? node) => node switch
@@ -110,5 +110,7 @@ public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> op
         }
     }
 }
+
+public sealed record FederatedCredentialInfo(string Name, string? Issuer, string? Subject);
 
 public sealed class EmulatorException(string message) : Exception(message);

@@ -17,6 +17,7 @@ public static class TryItEndpoints
         builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName);
         builder.Services.AddHttpClient<EmulatorClient>((services, client) =>
             client.BaseAddress = services.GetRequiredService<IOptions<EmulatorOptions>>().Value.Endpoint);
+        builder.Services.AddScoped<FederationCheck>();
         return builder;
     }
 
@@ -88,8 +89,9 @@ public static class TryItEndpoints
 
         try
         {
-            // The right subject is the one the pod actually presents; the issuer stays whatever the credential trusts.
-            var issuer = await emulator.FindFederatedIssuerAsync(clientId, cancellationToken) ?? identity.ProjectedToken?.Issuer;
+            // "Right" is what the api pod actually presents (issuer and subject); breaking changes only the subject.
+            // The issuer includes the emulator's port, so a stored credential must follow the pod, not an old value.
+            var issuer = identity.ProjectedToken?.Issuer ?? (await emulator.FindFederatedCredentialAsync(clientId, cancellationToken))?.Issuer;
             var rightSubject = identity.ProjectedToken?.Subject ?? "system:serviceaccount:roleviewer:roleviewer-api";
             if (issuer is null)
             {

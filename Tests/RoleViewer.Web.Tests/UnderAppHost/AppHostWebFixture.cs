@@ -12,12 +12,16 @@ public sealed class AppHostWebFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    // Its own emulator state: Try-it's grants and federation changes persist, and must not leak into dev runs or other tests.
+    private readonly string stateDirectory = Directory.CreateTempSubdirectory("roleviewer-web-e2e-").FullName;
+
     public Uri WebUrl { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(cts.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--Emulator:StateDirectory={stateDirectory}"], cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
@@ -41,5 +45,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
         {
             await App.DisposeAsync();
         }
+
+        Directory.Delete(stateDirectory, recursive: true);
     }
 }

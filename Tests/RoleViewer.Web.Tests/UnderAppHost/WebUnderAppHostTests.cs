@@ -13,6 +13,7 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
     [Fact(Timeout = 120_000)]
     public async Task Page_UnderAppHost_ShowsSeededAssignmentGreenIdentityAndPod()
     {
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
         var (page, problems) = await browser.NewPageAsync();
 
         var response = await page.GotoAsync(stack.WebUrl.ToString());
@@ -34,6 +35,7 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
     [Fact(Timeout = 120_000)]
     public async Task TryIt_UnderAppHost_GrantingReaderShowsHighlightedRowWithoutReload()
     {
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
         var (page, _) = await browser.NewPageAsync();
         await page.GotoAsync(stack.WebUrl.ToString());
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(Within20Seconds);
@@ -60,6 +62,7 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
     [Fact(Timeout = 180_000)]
     public async Task TryIt_UnderAppHost_BreakingFederationShowsAadsts700213AndRepairTurnsGreen()
     {
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
         var (page, _) = await browser.NewPageAsync();
         await page.GotoAsync(stack.WebUrl.ToString());
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
@@ -85,6 +88,7 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
     public async Task Page_UnderAppHost_WhenApiStopsShowsBannerAndRecoversByItself()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", cancellationToken);
         var (page, _) = await browser.NewPageAsync();
         await page.GotoAsync(stack.WebUrl.ToString());
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(Within20Seconds);
