@@ -101,7 +101,8 @@ public sealed class RoleAssignmentsClientTests
         var id = $"/subscriptions/{TestIds.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{TestIds.ReaderRoleId}";
         var handler = new Handler((_, _) => StubArm.Json(HttpStatusCode.OK, new
         {
-            id, name = TestIds.ReaderRoleId,
+            id,
+            name = TestIds.ReaderRoleId,
             properties = new { roleName = "Reader", type = "BuiltInRole", description = "View all resources." },
         }));
 
