@@ -151,7 +151,7 @@ public static partial class FailureTranslator
             (401, _) => "ARM did not accept the access token. Check that AZURE_TENANT_ID is the subscription's tenant and that the identity's service principal exists.",
             (404, _) => $"ARM does not know subscription '{subscription}'. Set AZURE_SUBSCRIPTION_ID to a subscription of tenant {c.TenantId}.",
             (429, _) => "ARM is throttling this identity's reads. The API serves its last good list meanwhile; fewer forced refreshes help.",
-            ( >= 500, _) => "ARM is failing or unavailable. The API serves its last good list meanwhile; retry later.",
+            (var failed, _) when failed >= 500 => "ARM is failing or unavailable. The API serves its last good list meanwhile; retry later.",
             _ => $"ARM answered {status} {code}.",
         };
     }
