@@ -8,6 +8,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 var url = Option("--url");
 var requests = int.Parse(Option("--requests") ?? "200", CultureInfo.InvariantCulture);
@@ -20,6 +22,8 @@ if (url is null)
     Console.WriteLine("Starting the AppHost (emulator, api, web)…");
     using var start = new CancellationTokenSource(TimeSpan.FromMinutes(3));
     var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(start.Token);
+    // Resource logs stay in the resources; the console shows the figures only.
+    builder.Services.AddLogging(logging => logging.ClearProviders());
     app = await builder.BuildAsync(start.Token);
     await app.StartAsync(start.Token);
     await app.ResourceNotifications.WaitForResourceHealthyAsync("web", start.Token);
