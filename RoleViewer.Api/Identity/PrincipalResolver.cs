@@ -10,8 +10,20 @@ public sealed record PrincipalInfo(string ObjectId, string? ClientId, string? Te
 /// <summary>
 /// Who this workload is, taken from its own access token (oid, tid, appid), so no caller can choose the principal.
 /// </summary>
-public sealed class PrincipalResolver(TokenCredential credential, IdentityState state, WorkloadIdentitySettings settings, IOptions<ArmOptions> arm)
+public sealed class PrincipalResolver(
+    TokenCredential credential,
+    IdentityState state,
+    WorkloadIdentitySettings settings,
+    FailureContextFactory failures,
+    TimeProvider time,
+    IOptions<ArmOptions> arm)
 {
+    /// <summary>
+    /// A failed exchange is not retried sooner: a page polling the doctor or the listing must not turn a broken
+    /// set-up into a stream of token requests to Entra. A fix is picked up within this time.
+    /// </summary>
+    public static readonly TimeSpan RetryFailedExchangeAfter = TimeSpan.FromSeconds(5);
+
     public TokenRequestContext ArmTokenRequest { get; } =
         // isCaeEnabled matches BearerTokenAuthenticationPolicy, so this call and ARM calls share one cached token (one exchange).
         new([arm.Value.Scope], isCaeEnabled: true);
@@ -25,6 +37,11 @@ public sealed class PrincipalResolver(TokenCredential credential, IdentityState 
 
         if (state.LastSuccess is not { ObjectId: not null })
         {
+            if (state.Last is { Error: { } error } failed && time.GetUtcNow() - failed.At < RetryFailedExchangeAfter)
+            {
+                throw new UpstreamException(failures.Translate(error), error);
+            }
+
             await credential.GetTokenAsync(ArmTokenRequest, cancellationToken);
         }
 

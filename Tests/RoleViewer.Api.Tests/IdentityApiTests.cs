@@ -114,6 +114,23 @@ public sealed class IdentityApiTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task GetIdentity_WhenExchangeFailedMomentsAgo_ReportsItWithoutAskingEntraAgain()
+    {
+        _factory.Credential.Failure = new AuthenticationFailedException("ClientAssertionCredential authentication failed",
+            new MsalServiceException("invalid_client", "AADSTS700016: Application with identifier was not found in the directory."));
+        var first = await GetIdentityAsync(TestContext.Current.CancellationToken);
+        var calls = _factory.Credential.Calls;
+
+        var second = await GetIdentityAsync(TestContext.Current.CancellationToken);
+        _factory.Time.Advance(TimeSpan.FromSeconds(6));
+        await GetIdentityAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal("fail", Check(first.Body, "tokenExchange").GetProperty("status").GetString());
+        Assert.StartsWith("AADSTS700016", Check(second.Body, "tokenExchange").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(calls + 1, _factory.Credential.Calls);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task GetIdentity_WhenArmRefuses403_FailsArmAuthorizationAndNamesTheRoleToGrant()
     {
         _factory.Arm.OnListing = _ => Task.FromResult(StubArm.ArmError(HttpStatusCode.Forbidden, "AuthorizationFailed", "No authorization."));
