@@ -83,6 +83,8 @@ public sealed class DirectoryStore
             return new FederatedCredentialChange(FederatedCredentialOutcome.Invalid, string.Join(" ", errors));
         }
 
+        // The running issuer carries this run's port: stored as the placeholder, the credential still matches after a port change.
+        credential = Unresolve(credential);
         lock (gate)
         {
             var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
@@ -144,6 +146,9 @@ public sealed class DirectoryStore
 
     private FederatedCredential Resolve(FederatedCredential credential) =>
         credential.Issuer == ClusterIssuerPlaceholder ? credential with { Issuer = clusterIssuer.Issuer } : credential;
+
+    private FederatedCredential Unresolve(FederatedCredential credential) =>
+        credential.Issuer == clusterIssuer.Issuer ? credential with { Issuer = ClusterIssuerPlaceholder } : credential;
 
     private static string UnknownIdentity(string clientId) =>
         $"No identity with client id '{clientId}' is in the emulator's directory; GET /admin/directory lists them.";

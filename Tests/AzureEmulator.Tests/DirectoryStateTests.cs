@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using AzureEmulator.Identity;
 using AzureEmulator.State;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureEmulator.Tests;
 
@@ -34,6 +35,32 @@ public sealed class DirectoryStateTests : IDisposable
         var saved = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedDirectory.OperatorClientId).FederatedCredentials);
         Assert.Equal(("ops-tool", credential.issuer, credential.subject), (saved.Name, saved.Issuer, saved.Subject));
         Assert.Empty(Directory.GetFiles(stateDirectory, "*.tmp"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task FederatedCredential_PutWithRunningClusterIssuer_IsSavedAsPlaceholderAndFollowsTheNextRunsIssuer()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        const string subject = "system:serviceaccount:ops:follows-the-port";
+        await using (var first = new EmulatorOnState(stateDirectory))
+        {
+            await first.InitializeAsync();
+            using var client = first.CreateClient();
+            var issuer = first.Services.GetRequiredService<ClusterIssuer>().Issuer;
+            var put = await client.PutAsJsonAsync($"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/ops-tool",
+                new { issuer, subject, audiences = TokenExchangeAudience }, cancellationToken);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+
+        var saved = await File.ReadAllTextAsync(Path.Combine(stateDirectory, "directory.json"), cancellationToken);
+        await using var second = new EmulatorOnState(stateDirectory);
+        await second.InitializeAsync();
+        using var again = second.CreateClient();
+        var view = await again.GetFromJsonAsync<DirectoryView>("/admin/directory", cancellationToken);
+
+        Assert.DoesNotContain("/oidc/", saved, StringComparison.Ordinal);
+        var credential = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedDirectory.OperatorClientId).FederatedCredentials);
+        Assert.Equal((second.Services.GetRequiredService<ClusterIssuer>().Issuer, subject), (credential.Issuer, credential.Subject));
     }
 
     [Fact(Timeout = 60_000)]
