@@ -19,7 +19,7 @@ if (emulator is not null)
     web.WithEmulatorEndpoint(emulator);
 }
 
-// Publish mode only: writes azd's Kubernetes manifests to infra/k8s (see docs/deploy.md).
+// Publish mode only: writes azd's Kubernetes manifests to infra/k8s (see README.md, "Deploy to Azure").
 builder.AddKubernetesManifests();
 
 builder.Build().Run();

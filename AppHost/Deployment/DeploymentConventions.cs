@@ -14,7 +14,7 @@ public static class DeploymentConventions
     /// <summary>Port the containers listen on: the ASPNETCORE_HTTP_PORTS default of the .NET 8+ images.</summary>
     public const int DefaultHttpPort = 8080;
 
-    /// <summary>Pipeline step that writes the manifests; also the name azure.yaml and docs/deploy.md use.</summary>
+    /// <summary>Pipeline step that writes the manifests; also the name azure.yaml and README.md use.</summary>
     public const string PipelineStepName = "publish-roleviewer-k8s";
 
     public static string ServiceAccountName(string resourceName) => $"roleviewer-{resourceName}";
