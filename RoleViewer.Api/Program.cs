@@ -9,6 +9,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddWorkloadIdentity();
+builder.AddIdentityProbe();
 builder.AddRoleAssignments();
 builder.AddPodFacts();
 

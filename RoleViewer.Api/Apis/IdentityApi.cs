@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
 using RoleViewer.Api.Identity;
 
@@ -11,10 +12,15 @@ public static class IdentityApi
         group.MapGet("/", GetIdentity)
             .WithName("GetIdentity")
             .WithSummary("Diagnoses the workload identity, step by step, with a fix for each failing step.")
-            .WithDescription("Always 200, even when broken: the body is the diagnosis. Never contains a token.");
+            .WithDescription("Always 200, even when broken: the body is the diagnosis. Never contains a token. " +
+                             "The token exchange is verified by a fresh exchange at most every Identity:ProbeInterval; ?probe=true verifies it now " +
+                             "(at most once per 5 s, else the latest result is reported).");
         return group;
     }
 
-    public static async Task<Ok<IdentityReport>> GetIdentity(IdentityDoctor doctor, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await doctor.DiagnoseAsync(cancellationToken));
+    public static async Task<Ok<IdentityReport>> GetIdentity(
+        IdentityDoctor doctor,
+        [Description("Verify the federation with a fresh token exchange now, e.g. right after changing it; rate-limited.")] bool? probe,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await doctor.DiagnoseAsync(probe ?? false, cancellationToken));
 }

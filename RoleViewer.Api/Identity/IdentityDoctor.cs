@@ -36,6 +36,7 @@ public sealed class IdentityDoctor(
     WorkloadIdentitySettings settings,
     PrincipalResolver principals,
     IdentityState state,
+    IdentityProbe probe,
     RoleAssignmentsService roleAssignments,
     FailureContextFactory failures,
     IOptions<ArmOptions> arm,
@@ -49,7 +50,8 @@ public sealed class IdentityDoctor(
         "Label the pod azure.workload.identity/use: \"true\" and run it under a service account annotated with " +
         "azure.workload.identity/client-id; the webhook then injects this variable. Locally the AppHost sets it.";
 
-    public async Task<IdentityReport> DiagnoseAsync(CancellationToken cancellationToken)
+    /// <summary>The diagnosis; <c>forceProbe</c> verifies the federation with a fresh exchange now (rate-limited), e.g. right after it was changed.</summary>
+    public async Task<IdentityReport> DiagnoseAsync(bool forceProbe, CancellationToken cancellationToken)
     {
         var checks = new List<IdentityCheck>();
         try
@@ -58,11 +60,11 @@ public sealed class IdentityDoctor(
             var file = settings.TokenFile is { } path ? ProjectedTokenFile.Read(path) : null;
             checks.Add(CheckTokenFile(file));
             checks.Add(CheckProjectedToken(file));
-            checks.Add(await CheckExchangeAsync(cancellationToken));
+            checks.Add(await CheckExchangeAsync(forceProbe, cancellationToken));
             checks.Add(await CheckArmAsync(cancellationToken));
 
             var lastSuccess = state.LastSuccess;
-            var last = state.Last;
+            var last = Newest(probe.Last, state.LastExchange);
             var failure = last?.Error is { } error ? failures.Translate(error) : null;
             return new IdentityReport(
                 settings.ClientId, settings.TenantId,
@@ -194,26 +196,54 @@ public sealed class IdentityDoctor(
         return new(id, title, IdentityCheck.Ok, detail, null);
     }
 
-    private async Task<IdentityCheck> CheckExchangeAsync(CancellationToken cancellationToken)
+    private async Task<IdentityCheck> CheckExchangeAsync(bool forceProbe, CancellationToken cancellationToken)
     {
         const string id = "tokenExchange", title = "Token exchange with Entra ID";
+        // The process's credential answers from its cache while its token is valid, so only the probe's fresh
+        // exchange tells whether the federation works now; whichever exchange is newer is the answer.
+        var probed = await probe.GetAsync(forceProbe, cancellationToken);
+        PrincipalInfo? principal = null;
+        Exception? principalError = null;
         try
         {
-            // Served from the credential's cache while the token is valid, so the doctor costs no exchange.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(ExchangeTimeout);
-            var principal = await principals.GetAsync(timeout.Token);
-            var expires = state.LastSuccess?.ExpiresOn;
-            return new(id, title, IdentityCheck.Ok,
-                $"Access token for {arm.Value.Audience} obtained as object id {principal.ObjectId} (app {principal.ClientId}, tenant {principal.TenantId}), " +
-                $"expires {expires:O}.", null);
+            principal = await principals.GetAsync(timeout.Token);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var failure = failures.Translate(e);
+            principalError = e;
+        }
+
+        var newest = Newest(probed, state.LastExchange);
+        if (newest?.Error is { } error)
+        {
+            var failure = failures.Translate(error);
+            var when = newest == probed ? $" (fresh exchange at {probed.At:O})" : "";
+            return new(id, title, IdentityCheck.Fail, $"{failure.Code}: {failure.Message}{when}", failure.Fix);
+        }
+
+        if (principal is null && state.Last is not { Error: not null })
+        {
+            // Not the exchange itself (the newest succeeded): the principal is unknown for another reason, e.g. no oid claim.
+            var failure = failures.Translate(principalError!);
             return new(id, title, IdentityCheck.Fail, $"{failure.Code}: {failure.Message}", failure.Fix);
         }
+
+        var verified = probed.Error is null ? $" A fresh exchange at {probed.At:O} confirmed the federation." : "";
+        return principal is null
+            ? new(id, title, IdentityCheck.Ok,
+                $"A fresh exchange at {newest!.At:O} succeeded; the API renews its own token within {PrincipalResolver.RetryFailedExchangeAfter.TotalSeconds:0} s.", null)
+            : new(id, title, IdentityCheck.Ok,
+                $"Access token for {arm.Value.Audience} obtained as object id {principal.ObjectId} (app {principal.ClientId}, tenant {principal.TenantId}), " +
+                $"expires {state.LastSuccess?.ExpiresOn:O}.{verified}", null);
     }
+
+    /// <summary>The later of two exchanges; at the same instant the failure, since either proves the set-up broken.</summary>
+    private static ExchangeOutcome? Newest(ExchangeOutcome? a, ExchangeOutcome? b) =>
+        a is null ? b : b is null ? a
+        : a.At != b.At ? (a.At > b.At ? a : b)
+        : a.Error is not null ? a : b;
 
     private async Task<IdentityCheck> CheckArmAsync(CancellationToken cancellationToken)
     {

@@ -2,7 +2,7 @@ using Azure.Core;
 
 namespace RoleViewer.Api.Identity;
 
-/// <summary>The outcome of the latest token acquisition, kept for the identity doctor. Never holds a token.</summary>
+/// <summary>The outcome of the latest token exchange of the process's credential, kept for the identity doctor. Never holds a token.</summary>
 public sealed class IdentityState
 {
     private volatile Snapshot? _last;
@@ -20,8 +20,18 @@ public sealed class IdentityState
     /// <summary>The claims of the last token that carried an object id; kept when a later acquisition fails.</summary>
     public Snapshot? LastSuccess { get; private set; }
 
+    /// <summary>The latest exchange as the doctor compares it with its probe's.</summary>
+    public ExchangeOutcome? LastExchange => _last is { } last ? new(last.At, last.Error, last.ExpiresOn) : null;
+
     public void RecordSuccess(DateTimeOffset at, AccessToken token)
     {
+        // Azure.Identity serves its cached token until renewal; the same expiry means no exchange took place, and
+        // the doctor must not report the cached token as a fresh exchange.
+        if (_last is { Error: null } last && last.ExpiresOn == token.ExpiresOn)
+        {
+            return;
+        }
+
         var claims = JwtClaims.TryParse(token.Token, out var parsed) ? parsed : null;
         var snapshot = new Snapshot(at, null, token.ExpiresOn,
             claims?.GetString("oid"), claims?.GetString("tid"), claims?.GetString("appid") ?? claims?.GetString("azp"));

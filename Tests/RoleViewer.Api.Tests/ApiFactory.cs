@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RoleViewer.Api.Extensions;
+using RoleViewer.Api.Identity;
 
 namespace RoleViewer.Api.Tests;
 
@@ -37,7 +38,13 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public string TokenFile { get; }
     public string Root => _directory.FullName;
     public Dictionary<string, string?> Settings { get; }
+    /// <summary>Answers both the process's credential and each probe's: both exchange with the same Entra.</summary>
     public FakeCredential Credential { get; } = new();
+
+    /// <summary>How many probe credentials were built, i.e. how many probes ran.</summary>
+    public int Probes => _probes;
+
+    private int _probes;
     public StubArm Arm { get; } = new();
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -52,6 +59,11 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Time);
             services.AddKeyedSingleton<TokenCredential>(IdentityServiceExtensions.WorkloadCredentialKey, Credential);
+            services.AddKeyedSingleton<Func<TokenCredential>>(IdentityProbe.CredentialFactoryKey, (_, _) => () =>
+            {
+                Interlocked.Increment(ref _probes);
+                return Credential;
+            });
             services.AddSingleton<HttpPipelineTransport>(new HttpClientTransport(new HttpClient(Arm)));
         });
     }

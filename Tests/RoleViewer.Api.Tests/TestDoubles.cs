@@ -49,15 +49,21 @@ public sealed class FakeCredential : TokenCredential
     public Exception? Failure { get; set; }
     public int Calls => _calls;
 
+    /// <summary>When set, every exchange waits for it, so a test can hold exchanges in flight.</summary>
+    public Task? Gate { get; set; }
+
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
 
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    public override async ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
-        return Failure is { } failure
-            ? ValueTask.FromException<AccessToken>(failure)
-            : ValueTask.FromResult(new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1)));
+        if (Gate is { } gate)
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+
+        return Failure is { } failure ? throw failure : new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
     }
 }
 

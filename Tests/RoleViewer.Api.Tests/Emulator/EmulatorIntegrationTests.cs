@@ -60,42 +60,48 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task RoleAssignmentsAndIdentity_AgainstEmulator_UseExactlyOneTokenExchange()
+    public async Task RoleAssignmentsAndIdentity_AgainstEmulator_ListingUsesOneTokenExchangeAndTheDoctorOneProbePerInterval()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var factory = new EmulatorApiFactory(emulator);
         var api = factory.CreateClient();
-        var exchangesBefore = await emulator.CountAsync("tokenExchanges", c => c.GetProperty("clientId").GetString() == TestIds.ClientId, ct);
+        Task<long> ExchangesAsync() => emulator.CountAsync("tokenExchanges", c => c.GetProperty("clientId").GetString() == TestIds.ClientId, ct);
+        var exchangesBefore = await ExchangesAsync();
 
         await api.GetFromJsonAsync<JsonElement>("/api/role-assignments", ct);
+        await api.GetFromJsonAsync<JsonElement>("/api/role-assignments?refresh=true", ct);
+        var listingExchanges = await ExchangesAsync() - exchangesBefore;
         var identity = await api.GetFromJsonAsync<JsonElement>("/api/identity", ct);
+        await api.GetFromJsonAsync<JsonElement>("/api/identity", ct);
         await api.GetFromJsonAsync<JsonElement>("/api/role-assignments", ct);
 
-        var exchanges = await emulator.CountAsync("tokenExchanges", c => c.GetProperty("clientId").GetString() == TestIds.ClientId, ct) - exchangesBefore;
-        Assert.Equal(1, exchanges);
+        Assert.Equal(1, listingExchanges);
+        Assert.Equal(2, await ExchangesAsync() - exchangesBefore);
         Assert.Equal("ok", identity.GetProperty("overall").GetString());
         Assert.Equal(TestIds.ObjectId, identity.GetProperty("principalObjectId").GetString());
         Assert.Equal("system:serviceaccount:roleviewer:roleviewer-api", identity.GetProperty("projectedToken").GetProperty("subject").GetString());
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task WrongServiceAccount_AgainstEmulator_AnswersAadsts700213AndDoctorNamesTheSubject()
+    public async Task FederationBrokenAfterAListing_AgainstEmulator_DoctorFailsWithAadsts700213AtTheNextProbe()
     {
         var ct = TestContext.Current.CancellationToken;
+        await using var factory = new EmulatorApiFactory(emulator);
+        var api = factory.CreateClient();
+        using var listed = await api.GetAsync("/api/role-assignments", ct);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+
         await emulator.SetFederatedSubjectAsync("system:serviceaccount:roleviewer:another-sa", ct);
         try
         {
-            await using var factory = new EmulatorApiFactory(emulator);
-            var api = factory.CreateClient();
-
-            var response = await api.GetAsync("/api/role-assignments", ct);
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            // The access token from the listing is still cached and valid: only the probe's fresh exchange sees the break.
             var identity = await api.GetFromJsonAsync<JsonElement>("/api/identity", ct);
+            using var stillListed = await api.GetAsync("/api/role-assignments?refresh=true", ct);
 
-            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-            Assert.Equal("AADSTS700213", problem.GetProperty("upstreamCode").GetString());
+            Assert.Equal(HttpStatusCode.OK, stillListed.StatusCode);
             var exchange = Check(identity, "tokenExchange");
             Assert.Equal("fail", exchange.GetProperty("status").GetString());
+            Assert.StartsWith("AADSTS700213", exchange.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Contains("the pod presented 'system:serviceaccount:roleviewer:roleviewer-api'", exchange.GetProperty("fix").GetString(), StringComparison.Ordinal);
             Assert.Equal("AADSTS700213", identity.GetProperty("lastExchange").GetProperty("errorCode").GetString());
         }

@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RoleViewer.Api.Identity;
+
+/// <summary>Configuration section "Identity": how often the doctor verifies the federation with a fresh exchange.</summary>
+public sealed class IdentityOptions
+{
+    public const string SectionName = "Identity";
+
+    /// <summary>
+    /// The doctor's fresh token exchange (the probe) runs at most once per this period; its result is served in between.
+    /// Not below 5 s, so a page polling the doctor cannot turn into a stream of token requests to Entra.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
