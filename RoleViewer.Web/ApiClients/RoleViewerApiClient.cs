@@ -12,8 +12,10 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
     public Task<ApiResult<RoleAssignmentsResponse>> GetRoleAssignmentsAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
         GetAsync<RoleAssignmentsResponse>(refresh ? "/api/role-assignments?refresh=true" : "/api/role-assignments", cancellationToken);
 
-    public Task<ApiResult<IdentityReport>> GetIdentityAsync(CancellationToken cancellationToken = default) =>
-        GetAsync<IdentityReport>("/api/identity", cancellationToken);
+    /// <param name="probe">Have the Api's doctor verify the federation with a fresh token exchange now (rate-limited by the Api).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<ApiResult<IdentityReport>> GetIdentityAsync(bool probe = false, CancellationToken cancellationToken = default) =>
+        GetAsync<IdentityReport>(probe ? "/api/identity?probe=true" : "/api/identity", cancellationToken);
 
     public Task<ApiResult<PodFacts>> GetPodAsync(CancellationToken cancellationToken = default) =>
         GetAsync<PodFacts>("/api/pod", cancellationToken);

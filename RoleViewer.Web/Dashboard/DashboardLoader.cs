@@ -1,10 +1,9 @@
 using System.Reflection;
 using RoleViewer.Web.ApiClients;
-using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
-public sealed class DashboardLoader(RoleViewerApiClient api, FederationCheck federation, TimeProvider time)
+public sealed class DashboardLoader(RoleViewerApiClient api, TimeProvider time)
 {
     private static readonly WebReplica ThisReplica = new(
         Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName,
@@ -15,11 +14,10 @@ public sealed class DashboardLoader(RoleViewerApiClient api, FederationCheck fed
     public async Task<DashboardSnapshot> LoadAsync(bool refresh = false, CancellationToken cancellationToken = default)
     {
         // In parallel: the page costs one Api round trip, not three.
-        var identity = api.GetIdentityAsync(cancellationToken);
+        var identity = api.GetIdentityAsync(cancellationToken: cancellationToken);
         var assignments = GetAssignmentsAsync(refresh, cancellationToken);
         var pod = api.GetPodAsync(cancellationToken);
-        var federationCheck = await federation.RunAsync((await identity).Value, cancellationToken);
-        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow(), federationCheck);
+        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow());
     }
 
     private async Task<ApiResult<RoleAssignmentsResponse>> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)

@@ -8,8 +8,7 @@ public sealed record DashboardSnapshot(
     ApiResult<RoleAssignmentsResponse> RoleAssignments,
     ApiResult<PodFacts> Pod,
     WebReplica Web,
-    DateTimeOffset LoadedAt,
-    DoctorCheck? FederationCheck = null)
+    DateTimeOffset LoadedAt)
 {
     /// <summary>The first failure that means the Api itself is out of reach (drives the page banner).</summary>
     public ApiFailure? Outage =>

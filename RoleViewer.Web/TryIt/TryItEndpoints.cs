@@ -17,7 +17,6 @@ public static class TryItEndpoints
         builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName);
         builder.Services.AddHttpClient<EmulatorClient>((services, client) =>
             client.BaseAddress = services.GetRequiredService<IOptions<EmulatorOptions>>().Value.Endpoint);
-        builder.Services.AddScoped<FederationCheck>();
         return builder;
     }
 
@@ -45,7 +44,7 @@ public static class TryItEndpoints
             return Problem(400, "Unknown Try-it action", $"Choose grant or revoke and one of: {string.Join(", ", BuiltInRoles.All.Select(r => r.Name))}.");
         }
 
-        var identity = (await api.GetIdentityAsync(cancellationToken)).Value;
+        var identity = (await api.GetIdentityAsync(cancellationToken: cancellationToken)).Value;
         if (identity is not { PrincipalObjectId: { } principalId, SubscriptionId: { } subscriptionId })
         {
             return Problem(409, "The app identity is not known yet",
@@ -80,7 +79,7 @@ public static class TryItEndpoints
             return Problem(400, "Unknown Try-it action", "Choose break or repair.");
         }
 
-        var identity = (await api.GetIdentityAsync(cancellationToken)).Value;
+        var identity = (await api.GetIdentityAsync(cancellationToken: cancellationToken)).Value;
         if (identity?.ClientId is not { } clientId)
         {
             return Problem(409, "The app identity is not known yet",
@@ -101,6 +100,10 @@ public static class TryItEndpoints
 
             var subject = action == "break" ? WrongSubject : rightSubject;
             await emulator.SetFederatedSubjectAsync(clientId, issuer, subject, cancellationToken);
+
+            // The Api's credential keeps its cached token for up to an hour; the probe makes its doctor exchange afresh
+            // now, so the page shows the change at its next refresh. Its answer is not needed here: the page reads it.
+            await api.GetIdentityAsync(probe: true, cancellationToken);
             return Done(context, action == "break"
                 ? $"Federation broken: the credential now trusts {subject}, not the pod's service account. The next token exchange fails with AADSTS700213."
                 : $"Federation repaired: the credential trusts {subject} again.");

@@ -62,16 +62,20 @@ public sealed class TryItTests(BrowserFixture browser)
 
         await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Federation broken");
         Assert.NotEqual(FakeRoleViewerApi.RightSubject, api.FederatedSubject);
+        // The fake doctor, like the Api's, sees the change only because the web asked it to probe.
+        Assert.Equal(1, api.Probes);
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("Identity is broken", new() { Timeout = 20_000 });
         var failing = page.Locator("li.check-fail[data-check-id='tokenExchange']");
         await Expect(failing).ToContainTextAsync("AADSTS700213");
         await Expect(failing).ToContainTextAsync("Fix:");
         await Expect(page.GetByTestId("last-exchange")).ToContainTextAsync("no federated identity credential matching the token's subject");
+        await Expect(page.Locator("[data-check-id='emulator.federatedCredential']")).ToHaveCountAsync(0);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Repair federation" }).ClickAsync();
 
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
         Assert.Equal(FakeRoleViewerApi.RightSubject, api.FederatedSubject);
+        Assert.Equal(2, api.Probes);
     }
 
     [Fact(Timeout = 60_000)]

@@ -44,6 +44,12 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
     public string FederatedSubject { get; private set; } = RightSubject;
 
+    /// <summary>The subject the doctor last verified. Like the real Api (whose token stays cached), the doctor sees
+    /// a federation change only when asked to probe: GET /api/identity?probe=true.</summary>
+    public string ProbedSubject { get; private set; } = RightSubject;
+
+    public int Probes { get; private set; }
+
     public int ArmWrites { get; private set; }
 
     public static async Task<FakeRoleViewerApi> StartAsync(CancellationToken cancellationToken, bool seedReader = true)
@@ -120,9 +126,15 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 ["upstreamError"] = Stale ? new JsonObject { ["status"] = 503, ["code"] = "ServiceUnavailable", ["message"] = "ARM is unavailable." } : null,
             }));
 
-        app.MapGet("/api/identity", () =>
+        app.MapGet("/api/identity", (bool? probe) =>
         {
-            var federated = FederatedSubject == RightSubject;
+            if (probe == true)
+            {
+                Probes++;
+                ProbedSubject = FederatedSubject;
+            }
+
+            var federated = ProbedSubject == RightSubject;
             return Results.Json(new JsonObject
             {
                 ["clientId"] = ClientId,
@@ -190,7 +202,9 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 ["clientId"] = ClientId,
                 ["federatedCredentials"] = new JsonArray(new JsonObject
                 {
-                    ["name"] = "roleviewer-api", ["issuer"] = Issuer, ["subject"] = FederatedSubject,
+                    ["name"] = "roleviewer-api",
+                    ["issuer"] = Issuer,
+                    ["subject"] = FederatedSubject,
                 }),
             }),
         }));
