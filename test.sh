@@ -28,6 +28,13 @@ export DCP_SHUTDOWN_TIMEOUT_SECONDS=3
 rm -rf TestResults
 dotnet build RoleViewer.sln -c Release
 status=0
+
+# House style is part of the build's contract: a formatting drift fails the run (fix: dotnet format RoleViewer.sln).
+if ! dotnet format RoleViewer.sln --verify-no-changes --no-restore; then
+  echo "Formatting differs from .editorconfig: run 'dotnet format RoleViewer.sln' and commit the result." >&2
+  status=1
+fi
+
 dotnet test --solution RoleViewer.sln -c Release --no-build --report-trx --results-directory "$PWD/TestResults" "$@" || status=$?
 
 # Sum the counters of every TRX file.

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using AzureEmulator.Diagnostics;
 using AzureEmulator.Faults;
 using AzureEmulator.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AzureEmulator.Arm;
 
