@@ -7,7 +7,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Reflection;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
@@ -116,7 +115,7 @@ async Task<HttpClient> ConnectAsync()
         var caPath = Path.Combine(stateDirectory, "tls", "ca.crt");
         if (File.Exists(caPath))
         {
-            var http = new HttpClient(TrustingHandler(X509CertificateLoader.LoadCertificateFromFile(caPath))) { BaseAddress = origin };
+            var http = new HttpClient(EmulatorCaTrust.CreateHandler(caPath)) { BaseAddress = origin };
             try
             {
                 (await http.GetAsync(new Uri("/alive", UriKind.Relative))).EnsureSuccessStatusCode();
@@ -136,23 +135,6 @@ async Task<HttpClient> ConnectAsync()
         await Task.Delay(200);
     }
 }
-
-static HttpClientHandler TrustingHandler(X509Certificate2 ca) => new()
-{
-    ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate);
-    },
-};
 
 static int FreePort()
 {

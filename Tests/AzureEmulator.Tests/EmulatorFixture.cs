@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core.Pipeline;
 using AzureEmulator.Diagnostics;
@@ -92,26 +91,7 @@ public class EmulatorFixture : IAsyncLifetime
     public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = Origin, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>A handler that trusts the emulator's CA; for Azure SDK clients use <see cref="CreateTransport"/>.</summary>
-    public HttpClientHandler CreateHandler()
-    {
-        var ca = CaCertificate;
-        return new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(certificate);
-            },
-        };
-    }
+    public HttpClientHandler CreateHandler() => EmulatorCaTrust.CreateHandler(CaCertificate);
 
     /// <summary>Azure SDK transport trusting the emulator's CA (in-process stand-in for SSL_CERT_DIR).</summary>
     public HttpClientTransport CreateTransport() => new(CreateHandler());

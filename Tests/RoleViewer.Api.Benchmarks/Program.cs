@@ -4,9 +4,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Net.Security;
 using System.Reflection;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using RoleViewer.Api.Benchmarks;
 
@@ -48,7 +46,7 @@ await using var emulator = ChildProcess.Start(emulatorDll, $"--urls \"{emulatorH
     ["Emulator__Arm__WriteRefillPerSecond"] = "100000",
 });
 await emulator.WaitUntilHealthyAsync(new Uri(emulatorHttp, "health"), TimeSpan.FromSeconds(60));
-using var admin = new HttpClient(TrustingHandler(Path.Combine(state, "tls", "ca.crt"))) { BaseAddress = emulatorHttps, Timeout = TimeSpan.FromSeconds(60) };
+using var admin = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(state, "tls", "ca.crt"))) { BaseAddress = emulatorHttps, Timeout = TimeSpan.FromSeconds(60) };
 
 // 4. Load: every ARM call 100 ms slower; the cache must keep ARM listings to one per TTL and the exchange to one.
 await Send(HttpMethod.Delete, "/admin/counters");
@@ -274,27 +272,6 @@ static string FindRepositoryRoot()
     }
 
     throw new InvalidOperationException("RoleViewer.sln not found above " + AppContext.BaseDirectory);
-}
-
-static HttpClientHandler TrustingHandler(string caFile)
-{
-    var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);
-    return new HttpClientHandler
-    {
-        ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-        {
-            if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(ca);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(certificate);
-        },
-    };
 }
 
 internal sealed record ApiProcess(ChildProcess Child, Uri Uri) : IAsyncDisposable

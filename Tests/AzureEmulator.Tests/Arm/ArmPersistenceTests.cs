@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace AzureEmulator.Tests.Arm;
@@ -94,7 +93,7 @@ public sealed class ArmPersistenceTests : IDisposable
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
 
-            var http = new HttpClient(TrustingHandler(stateDirectory)) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+            var http = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt"))) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(60));
             while (true)
@@ -115,7 +114,7 @@ public sealed class ArmPersistenceTests : IDisposable
 
                 await Task.Delay(200, timeout.Token);
                 http.Dispose();
-                http = new HttpClient(TrustingHandler(stateDirectory)) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+                http = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt"))) { BaseAddress = new Uri($"https://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
             }
         }
 
@@ -170,28 +169,6 @@ public sealed class ArmPersistenceTests : IDisposable
             info.Environment["ASPNETCORE_URLS"] = $"https://127.0.0.1:{port}";
             info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             return info;
-        }
-
-        private static HttpClientHandler TrustingHandler(string stateDirectory)
-        {
-            var caPath = Path.Combine(stateDirectory, "tls", "ca.crt");
-            var ca = File.Exists(caPath) ? X509CertificateLoader.LoadCertificateFromFile(caPath) : null;
-            return new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (ca is null || certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(certificate);
-                },
-            };
         }
 
         private static int FreePort()

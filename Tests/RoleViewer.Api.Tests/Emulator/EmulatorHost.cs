@@ -2,7 +2,6 @@ extern alias Emulator;
 
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Azure.Core.Pipeline;
@@ -76,26 +75,7 @@ public sealed class EmulatorHost : IAsyncLifetime
     }
 
     /// <summary>A handler that trusts the emulator's CA: the in-process stand-in for SSL_CERT_DIR.</summary>
-    public HttpClientHandler CreateHandler()
-    {
-        var ca = _ca;
-        return new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(certificate);
-            },
-        };
-    }
+    public HttpClientHandler CreateHandler() => EmulatorCaTrust.CreateHandler(_ca);
 
     public HttpPipelineTransport CreateTransport() => new HttpClientTransport(CreateHandler());
 
