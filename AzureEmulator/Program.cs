@@ -1,7 +1,5 @@
 using AzureEmulator.Admin;
 using AzureEmulator.Arm;
-using AzureEmulator.Diagnostics;
-using AzureEmulator.Faults;
 using AzureEmulator.Hosting;
 using AzureEmulator.Identity;
 
@@ -11,9 +9,7 @@ builder.AddServiceDefaults();
 builder.AddEmulatorHosting();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<FaultInjector>();
-builder.Services.AddSingleton<EmulatorMetrics>();
-builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(EmulatorMetrics.MeterName));
+builder.AddEmulatorControl();
 builder.AddEntraIdentity();
 builder.AddArm();
 
