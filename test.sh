@@ -49,6 +49,23 @@ for trx in TestResults/*.trx; do
   skipped=$((skipped + $(get notExecuted)))
 done
 
+# Name every failed test with the first lines of its message, next to the summary, so a CI log's tail says what broke.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  perl -0777 -ne '
+    while (/<UnitTestResult\b([^>]*?)(\/>|>(.*?)<\/UnitTestResult>)/sg) {
+      my ($attrs, $body) = ($1, $3 // "");
+      next unless $attrs =~ /outcome="(Failed|Error|Timeout|Aborted)"/;
+      my ($name) = $attrs =~ /testName="([^"]*)"/;
+      my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+      $message //= "(no message)";
+      for ($name, $message) { s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&#xD;//g; s/&#xA;/\n/g; s/&amp;/&/g; }
+      my @lines = grep { /\S/ } split /\n/, $message;
+      splice(@lines, 12) if @lines > 12;
+      print "  $name\n", map { "      $_\n" } @lines;
+    }' TestResults/*.trx || true
+fi
+
 summary="$passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && summary="$summary, $skipped skipped"
 if [ "$files" -eq 0 ] || [ $((passed + failed)) -eq 0 ]; then

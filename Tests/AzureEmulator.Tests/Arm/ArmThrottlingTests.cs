@@ -5,8 +5,20 @@ using System.Text.Json.Nodes;
 
 namespace AzureEmulator.Tests.Arm;
 
+/// <summary>
+/// ARM's read bucket (250) refilling slowly, at one read per 5 s instead of 25 per second: a refused caller is then
+/// blocked for seconds rather than 40 ms, so "the next call meets a 429" holds however loaded the test machine is.
+/// </summary>
+public sealed class SlowRefillEmulatorFixture : EmulatorFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Emulator:Arm:ReadRefillPerSecond"] = "0.2",
+    };
+}
+
 /// <summary>Its own emulator: emptying a principal's read bucket must not slow other test classes down.</summary>
-public sealed class ArmThrottlingTests(EmulatorFixture emulator) : IClassFixture<EmulatorFixture>
+public sealed class ArmThrottlingTests(SlowRefillEmulatorFixture emulator) : IClassFixture<SlowRefillEmulatorFixture>
 {
     private static readonly string Assignments = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments?api-version={ArmClient.ApiVersion}";
 
@@ -18,7 +30,7 @@ public sealed class ArmThrottlingTests(EmulatorFixture emulator) : IClassFixture
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://management.azure.com/", ct));
 
-        // The pipeline client fetches its token now, so that later its first attempt follows the last raw read at once.
+        // The pipeline client fetches its token now, so that later its first attempt comes while the principal is still blocked.
         var pipeline = new ArmClient(emulator, SeedDirectory.ApiClientId);
         (await http.DeleteAsync(new Uri("/admin/arm/throttle", UriKind.Relative), ct)).EnsureSuccessStatusCode();
         var throttledBefore = await CountThrottledAsync(ct);
@@ -39,7 +51,8 @@ public sealed class ArmThrottlingTests(EmulatorFixture emulator) : IClassFixture
 
         Assert.NotNull(firstThrottled);
         Assert.Equal("SubscriptionRequestsThrottled", firstThrottled.Value.Code);
-        Assert.True(int.TryParse(firstThrottled.Value.RetryAfter, out var retryAfter) && retryAfter >= 1);
+        // Retry-After is the time until the next token: (1 - fraction left) / 0.2 per second, rounded up.
+        Assert.True(int.TryParse(firstThrottled.Value.RetryAfter, out var retryAfter) && retryAfter is >= 1 and <= 5, $"Retry-After: {firstThrottled.Value.RetryAfter}");
         Assert.True(remaining.Count > 250, $"throttled after {remaining.Count} reads; the bucket holds 250");
         Assert.Equal(249, remaining[0]);
         Assert.True(remaining.Zip(remaining.Skip(1)).Take(200).All(p => p.Second <= p.First), "remaining reads must count down");
