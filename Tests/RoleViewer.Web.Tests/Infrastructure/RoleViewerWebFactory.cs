@@ -1,5 +1,6 @@
 extern alias web;
 
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -27,7 +28,9 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
             ["Api:Timeout"] = "00:00:02",
             ["Emulator:Endpoint"] = emulator,
         });
-        factory.UseKestrel(0);
+        // Not UseKestrel(0): that overload rewrites the server addresses after the app has started binding, a race
+        // with Kestrel that fails as "Addresses cannot be modified after the server has started" (dotnet/aspnetcore#67714).
+        factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
         return factory;
     }
