@@ -171,8 +171,9 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
         await emulator.ReadTokenFileAsync(cancellationToken);
         var credential = WebhookEnvironment.CreateCredential(emulator, tokenFile, clientId, tenantId);
         var failure = await Assert.ThrowsAsync<AuthenticationFailedException>(async () => await credential.GetTokenAsync(ArmScope, cancellationToken));
-        // Azure.Core 1.60 keeps Entra's text out of AuthenticationFailedException.Message; it travels in the inner
-        // MsalServiceException (and in ToString(), which is what logs show).
+        // Azure.Identity 1.21 is a facade over Azure.Core 1.60, whose CredentialDiagnosticScope.TryWrapException keeps an
+        // MsalServiceException's text out of AuthenticationFailedException.Message (it appends it only for managed-identity
+        // errors), against real Entra too. Entra's text travels in the inner exception and in ToString(), which logs show.
         var entra = Assert.IsType<MsalServiceException>(failure.InnerException);
         Assert.Contains(entra.Message, failure.ToString(), StringComparison.Ordinal);
         return entra;
