@@ -26,13 +26,22 @@ public static class Format
             : $"{span.Seconds} s";
     }
 
-    public static string Bytes(long? bytes) => bytes switch
+    public static string Bytes(long bytes) => bytes switch
     {
-        null => "no limit",
-        >= 1L << 30 => $"{bytes.Value / (double)(1L << 30):0.##} GiB",
-        >= 1L << 20 => $"{bytes.Value / (double)(1L << 20):0.#} MiB",
-        _ => $"{bytes.Value / 1024.0:0.#} KiB",
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.##} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
     };
+
+    /// <summary>The container's memory as the OOM killer sees it: the working set against the cgroup limit, if any.</summary>
+    public static string Memory(long workingSetBytes, long? limitBytes) => limitBytes is > 0 and var limit
+        ? string.Create(CultureInfo.InvariantCulture, $"{Bytes(workingSetBytes)} working set of {Bytes(limit)} limit ({workingSetBytes * 100.0 / limit:0} %)")
+        : $"{Bytes(workingSetBytes)} working set (no memory limit set)";
+
+    /// <summary>Cores the runtime sees and, when the cgroup caps it, the share of CPU time the pod may use.</summary>
+    public static string Cpu(int cores, double? limit) => (cores == 1 ? "1 core" : $"{cores} cores") + (limit is { } cap
+        ? string.Create(CultureInfo.InvariantCulture, $", limited to {cap:0.##} CPU")
+        : " (no CPU limit set)");
 
     public static string StatusLabel(string? status) => status switch
     {

@@ -30,6 +30,9 @@ public sealed class DashboardPageTests(BrowserFixture browser)
             $"https://portal.azure.com/#@{FakeRoleViewerApi.TenantId}/resource/subscriptions/{FakeRoleViewerApi.SubscriptionId}/users");
         await Expect(page.GetByTestId("api-pod-name")).ToHaveTextAsync("api-7d9f-abcde");
         await Expect(page.GetByTestId("pod-facts")).ToContainTextAsync("aks-node-1");
+        // The container's figures, not the node's: the sample this replaces showed the host's memory.
+        await Expect(page.GetByTestId("pod-memory")).ToHaveTextAsync("70 MiB working set of 256 MiB limit (27 %), 12 MiB GC heap");
+        await Expect(page.GetByTestId("pod-cpu")).ToHaveTextAsync("2 cores, limited to 0.5 CPU");
         await Expect(page.GetByTestId("served-by")).ToContainTextAsync(Environment.MachineName);
         await Expect(page.Locator("#try-it")).ToHaveCountAsync(0);
         await Expect(page.GetByTestId("api-banner")).ToHaveCountAsync(0);
