@@ -120,7 +120,7 @@ public static class ArmApi
     private static (IResult?, ArmError?) ListAssignments(HttpContext http, ArmServices arm, ArmCaller caller, ArmScope scope)
     {
         var state = arm.Store.Snapshot;
-        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, ReadAssignments))
+        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, ReadAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
         {
             return (null, ArmError.AuthorizationFailed(caller, ReadAssignments, scope.Value));
         }
@@ -137,7 +137,8 @@ public static class ArmApi
             return (null, ArmPager.InvalidSkipToken);
         }
 
-        var page = ArmPager.Page(state.Assignments, a => a.Name, a => filter.Matches(scope, a.ParsedScope, a.PrincipalId), after, arm.Paging.PageSize);
+        var assignedToGroups = filter.AssignedTo is { } assignedTo ? arm.Directory.GroupsOf(assignedTo) : null;
+        var page = ArmPager.Page(state.Assignments, a => a.Name, a => filter.Matches(scope, a.ParsedScope, a.PrincipalId, assignedToGroups), after, arm.Paging.PageSize);
         var nextLink = page.Last is { } last ? ArmPager.NextLink(http.Request, filter.ToString(), last) : null;
         return (TypedResults.Json(new ArmPage<RoleAssignmentResource>([.. page.Items.Select(RoleAssignmentResource.From)], nextLink), arm.Json), null);
     }
@@ -146,7 +147,7 @@ public static class ArmApi
     {
         var state = arm.Store.Snapshot;
         var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, target.Scope, ReadAssignments))
+        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, target.Scope, ReadAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
         {
             return (null, ArmError.AuthorizationFailed(caller, ReadAssignments, id));
         }
@@ -163,7 +164,7 @@ public static class ArmApi
     {
         var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
         var state = arm.Store.Snapshot;
-        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, target.Scope, WriteAssignments))
+        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, target.Scope, WriteAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
         {
             return (null, ArmError.AuthorizationFailed(caller, WriteAssignments, id));
         }
@@ -228,7 +229,7 @@ public static class ArmApi
     private static (IResult?, ArmError?) DeleteAssignment(ArmServices arm, ArmCaller caller, ArmRequestTarget target)
     {
         var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        if (!PermissionEvaluator.IsAllowed(arm.Store.Snapshot, caller.ObjectId, target.Scope, DeleteAssignments))
+        if (!PermissionEvaluator.IsAllowed(arm.Store.Snapshot, caller.ObjectId, target.Scope, DeleteAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
         {
             return (null, ArmError.AuthorizationFailed(caller, DeleteAssignments, id));
         }
@@ -242,7 +243,7 @@ public static class ArmApi
     private static (IResult?, ArmError?) ListDefinitions(HttpContext http, ArmServices arm, ArmCaller caller, ArmScope scope)
     {
         var state = arm.Store.Snapshot;
-        if (!MayReadDefinitions(state, caller, scope))
+        if (!MayReadDefinitions(arm, state, caller, scope))
         {
             return (null, ArmError.AuthorizationFailed(caller, ReadDefinitions, scope.Value));
         }
@@ -268,7 +269,7 @@ public static class ArmApi
     private static (IResult?, ArmError?) GetDefinition(ArmServices arm, ArmCaller caller, ArmRequestTarget target)
     {
         var state = arm.Store.Snapshot;
-        if (!MayReadDefinitions(state, caller, target.Scope))
+        if (!MayReadDefinitions(arm, state, caller, target.Scope))
         {
             return (null, ArmError.AuthorizationFailed(caller, ReadDefinitions,
                 $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleDefinitionResource.ResourceType}/{target.Name}"));
@@ -280,8 +281,8 @@ public static class ArmApi
     }
 
     // Built-in role definitions are public in every tenant; anything scoped needs roleDefinitions/read there.
-    private static bool MayReadDefinitions(AuthorizationSnapshot state, ArmCaller caller, ArmScope scope) =>
-        scope.IsRoot || PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, ReadDefinitions);
+    private static bool MayReadDefinitions(ArmServices arm, AuthorizationSnapshot state, ArmCaller caller, ArmScope scope) =>
+        scope.IsRoot || PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, ReadDefinitions, arm.Directory.GroupsOf(caller.ObjectId));
 
     private static bool IsVisibleAt(RoleDefinitionRecord definition, ArmScope scope) =>
         definition.IsBuiltIn || definition.AssignableScopes.Any(s => ArmScope.TryParse(s, out var assignable) && assignable.IsRelatedTo(scope));

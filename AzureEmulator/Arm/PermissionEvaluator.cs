@@ -1,17 +1,17 @@
 namespace AzureEmulator.Arm;
 
 /// <summary>
-/// Azure RBAC's control-plane check: a principal may perform an action at a scope when one of its role assignments
-/// at or above that scope has a role definition whose permission block grants the action (wildcards allowed) and
-/// does not exclude it in the same block's notActions.
+/// Azure RBAC's control-plane check: a principal may perform an action at a scope when one of its role assignments,
+/// or one of a group it belongs to, at or above that scope has a role definition whose permission block grants the
+/// action (wildcards allowed) and does not exclude it in the same block's notActions.
 /// </summary>
 public static class PermissionEvaluator
 {
-    public static bool IsAllowed(AuthorizationSnapshot state, Guid principalId, ArmScope scope, string action)
+    public static bool IsAllowed(AuthorizationSnapshot state, Guid principalId, ArmScope scope, string action, IReadOnlySet<Guid>? groups = null)
     {
         foreach (var assignment in state.Assignments)
         {
-            if (assignment.PrincipalId == principalId
+            if ((assignment.PrincipalId == principalId || groups?.Contains(assignment.PrincipalId) == true)
                 && assignment.ParsedScope.IsAtOrAbove(scope)
                 && state.Definitions.TryGetValue(assignment.RoleDefinitionId, out var definition)
                 && Grants(definition, action))

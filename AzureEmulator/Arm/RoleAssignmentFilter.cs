@@ -45,11 +45,12 @@ public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo
     }
 
     /// <summary>Whether an assignment at <paramref name="assignmentScope"/> for <paramref name="principal"/> is listed for <paramref name="requested"/>.</summary>
-    public bool Matches(ArmScope requested, ArmScope assignmentScope, Guid principal)
+    /// <param name="assignedToGroups">The groups the assignedTo principal belongs to: their assignments are its too, as in ARM.</param>
+    public bool Matches(ArmScope requested, ArmScope assignmentScope, Guid principal, IReadOnlySet<Guid>? assignedToGroups = null)
     {
         var scopeMatches = AtScope ? assignmentScope.IsAtOrAbove(requested) : assignmentScope.IsRelatedTo(requested);
         return scopeMatches
-            && (AssignedTo is null || AssignedTo == principal)
+            && (AssignedTo is null || AssignedTo == principal || assignedToGroups?.Contains(principal) == true)
             && (PrincipalId is null || PrincipalId == principal);
     }
 

@@ -30,8 +30,9 @@ public static partial class RoleAssignmentValidation
 
         // Like ARM: a caller that names the principal type is not checked against the directory (that is the
         // documented way around Entra replication delay); without it, the principal must exist.
-        var found = directory.FindByObjectId(principalId.ToString());
-        var directoryType = found is null ? null : "ServicePrincipal";
+        var directoryType = directory.FindByObjectId(principalId.ToString()) is not null ? "ServicePrincipal"
+            : directory.FindGroup(principalId.ToString()) is not null ? "Group"
+            : null;
         if (string.IsNullOrEmpty(body.PrincipalType))
         {
             return directoryType is null

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace AzureEmulator.Identity;
 
-/// <summary>Admin routes of the identity half: directory, federated credentials, access tokens, token rotation.</summary>
+/// <summary>Admin routes of the identity half: directory, groups, federated credentials, access tokens, token rotation.</summary>
 public static class DirectoryAdminApi
 {
     public static RouteGroupBuilder MapDirectoryAdmin(this RouteGroupBuilder admin)
@@ -13,6 +13,8 @@ public static class DirectoryAdminApi
             TypedResults.Ok(new DirectoryView(issuer.Issuer, issuer.Subject, directory.Snapshot())));
         admin.MapPut("/identities/{clientId}/federated-credentials/{name}", PutFederatedCredential);
         admin.MapDelete("/identities/{clientId}/federated-credentials/{name}", DeleteFederatedCredential);
+        admin.MapPut("/groups/{objectId}", PutGroup);
+        admin.MapDelete("/groups/{objectId}", DeleteGroup);
         admin.MapPost("/tokens", IssueToken);
         admin.MapPost("/service-account-token/rotate", RotateServiceAccountToken);
         return admin;
@@ -42,6 +44,25 @@ public static class DirectoryAdminApi
     {
         var change = directory.DeleteFederatedCredential(clientId, name);
         return change.Outcome == FederatedCredentialOutcome.Deleted ? TypedResults.NoContent() : Problem(change);
+    }
+
+    private static Results<Ok<DirectoryGroup>, Created<DirectoryGroup>, ProblemHttpResult> PutGroup(string objectId, GroupBody body, DirectoryStore directory)
+    {
+        var change = directory.PutGroup(objectId, body.DisplayName, body.Members);
+        return change.Outcome switch
+        {
+            GroupOutcome.Created => TypedResults.Created($"/admin/groups/{change.Group!.ObjectId}", change.Group),
+            GroupOutcome.Updated => TypedResults.Ok(change.Group!),
+            _ => TypedResults.Problem(title: "Invalid group", detail: change.Error, statusCode: StatusCodes.Status400BadRequest),
+        };
+    }
+
+    private static Results<NoContent, ProblemHttpResult> DeleteGroup(string objectId, DirectoryStore directory)
+    {
+        var change = directory.DeleteGroup(objectId);
+        return change.Outcome == GroupOutcome.Deleted
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(title: "Unknown group", detail: change.Error, statusCode: StatusCodes.Status404NotFound);
     }
 
     private static Results<Ok<AdminTokenResponse>, ProblemHttpResult> IssueToken(
@@ -91,6 +112,8 @@ public static class DirectoryAdminApi
 public sealed record DirectoryView(string ClusterIssuer, string ServiceAccountSubject, DirectoryState Directory);
 
 public sealed record FederatedCredentialBody(string? Issuer, string? Subject, IReadOnlyList<string>? Audiences, string? Description);
+
+public sealed record GroupBody(string? DisplayName, IReadOnlyList<string>? Members);
 
 public sealed record AdminTokenRequest(string? ClientId, string? Resource, int? LifetimeSeconds);
 

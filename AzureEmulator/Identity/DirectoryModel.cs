@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace AzureEmulator.Identity;
 
-/// <summary>The emulated Entra tenant: its id, the subscriptions that trust it, and its service principals.</summary>
+/// <summary>The emulated Entra tenant: its id, the subscriptions that trust it, its service principals and groups.</summary>
 public sealed record DirectoryState
 {
     public required string TenantId { get; init; }
@@ -11,6 +11,22 @@ public sealed record DirectoryState
     public IReadOnlyList<string> SubscriptionIds { get; init; } = [];
 
     public IReadOnlyList<DirectoryIdentity> Identities { get; init; } = [];
+
+    public IReadOnlyList<DirectoryGroup> Groups { get; init; } = [];
+}
+
+/// <summary>
+/// A security group. Azure RBAC applies a role assigned to a group to its members, and to members of member groups
+/// (nesting), which is how teams often grant a workload identity its rights.
+/// </summary>
+public sealed record DirectoryGroup
+{
+    public required string ObjectId { get; init; }
+
+    public required string DisplayName { get; init; }
+
+    /// <summary>Object ids of member service principals and groups.</summary>
+    public IReadOnlyList<string> Members { get; init; } = [];
 }
 
 /// <summary>

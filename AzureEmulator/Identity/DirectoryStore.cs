@@ -21,6 +21,9 @@ public sealed class DirectoryStore
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>Plenty for an emulator; bounds what one admin call can make the RBAC checks walk.</summary>
+    public const int MaxGroupMembers = 1000;
+
     private readonly JsonStateFile<DirectoryState> file;
     private readonly ClusterIssuer clusterIssuer;
     private readonly Lock gate = new();
@@ -73,6 +76,114 @@ public sealed class DirectoryStore
     {
         var found = state.Identities.FirstOrDefault(i => string.Equals(i.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
         return found is null ? null : found with { FederatedCredentials = [.. found.FederatedCredentials.Select(Resolve)] };
+    }
+
+    public DirectoryGroup? FindGroup(string objectId) =>
+        state.Groups.FirstOrDefault(g => string.Equals(g.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The groups <paramref name="principal"/> belongs to, directly or through nested groups (Entra's transitive memberOf).</summary>
+    public IReadOnlySet<Guid> GroupsOf(Guid principal)
+    {
+        var groups = state.Groups;
+        var found = new HashSet<Guid>();
+        var pending = new Queue<Guid>([principal]);
+        while (pending.TryDequeue(out var member))
+        {
+            foreach (var group in groups)
+            {
+                if (Guid.TryParse(group.ObjectId, out var id) && !found.Contains(id)
+                    && group.Members.Any(m => Guid.TryParse(m, out var m2) && m2 == member))
+                {
+                    found.Add(id);
+                    pending.Enqueue(id);
+                }
+            }
+        }
+
+        found.Remove(principal);
+        return found;
+    }
+
+    /// <summary>Creates or replaces a group; its members must be service principals or groups of this directory.</summary>
+    public GroupChange PutGroup(string objectId, string? displayName, IReadOnlyList<string>? members)
+    {
+        lock (gate)
+        {
+            var errors = GroupErrors(state, objectId, displayName, members ?? []).ToArray();
+            if (errors.Length > 0)
+            {
+                return new GroupChange(GroupOutcome.Invalid, null, string.Join(" ", errors));
+            }
+
+            var group = new DirectoryGroup
+            {
+                ObjectId = Guid.Parse(objectId).ToString(),
+                DisplayName = displayName!,
+                Members = [.. (members ?? []).Select(m => Guid.Parse(m).ToString()).Distinct()],
+            };
+            var existing = FindGroup(objectId);
+            Commit(state with { Groups = [.. state.Groups.Where(g => g != existing), group] });
+            return new GroupChange(existing is null ? GroupOutcome.Created : GroupOutcome.Updated, group, null);
+        }
+    }
+
+    public GroupChange DeleteGroup(string objectId)
+    {
+        lock (gate)
+        {
+            var existing = FindGroup(objectId);
+            if (existing is null)
+            {
+                return new GroupChange(GroupOutcome.NotFound, null, UnknownGroup(objectId));
+            }
+
+            // Entra drops a deleted group from the groups it was a member of.
+            var remaining = state.Groups.Where(g => g != existing)
+                .Select(g => g with { Members = [.. g.Members.Where(m => !string.Equals(m, existing.ObjectId, StringComparison.OrdinalIgnoreCase))] });
+            Commit(state with { Groups = [.. remaining] });
+            return new GroupChange(GroupOutcome.Deleted, existing, null);
+        }
+    }
+
+    private static IEnumerable<string> GroupErrors(DirectoryState directory, string objectId, string? displayName, IReadOnlyList<string> members)
+    {
+        if (!Guid.TryParse(objectId, out var id))
+        {
+            yield return $"'{objectId}' is not an object id (a GUID).";
+            yield break;
+        }
+
+        if (directory.Identities.Any(i => Guid.TryParse(i.ObjectId, out var other) && other == id))
+        {
+            yield return $"Object id {id} belongs to a service principal; a group needs an object id of its own.";
+        }
+
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 256)
+        {
+            yield return "displayName is required (at most 256 characters).";
+        }
+
+        if (members.Count > MaxGroupMembers)
+        {
+            yield return $"A group of the emulator holds at most {MaxGroupMembers} members.";
+        }
+
+        foreach (var member in members)
+        {
+            if (!Guid.TryParse(member, out var memberId))
+            {
+                yield return $"Member '{member}' is not an object id (a GUID).";
+            }
+            else if (memberId == id)
+            {
+                yield return "A group cannot be a member of itself.";
+            }
+            else if (!directory.Identities.Any(i => Guid.TryParse(i.ObjectId, out var m) && m == memberId)
+                && !directory.Groups.Any(g => Guid.TryParse(g.ObjectId, out var m) && m == memberId))
+            {
+                yield return $"Member {memberId} is neither a service principal nor a group of this directory; GET /admin/directory lists them.";
+            }
+        }
     }
 
     public FederatedCredentialChange PutFederatedCredential(string clientId, FederatedCredential credential)
@@ -150,6 +261,9 @@ public sealed class DirectoryStore
     private FederatedCredential Unresolve(FederatedCredential credential) =>
         credential.Issuer == clusterIssuer.Issuer ? credential with { Issuer = ClusterIssuerPlaceholder } : credential;
 
+    private static string UnknownGroup(string objectId) =>
+        $"No group with object id '{objectId}' is in the emulator's directory; GET /admin/directory lists them.";
+
     private static string UnknownIdentity(string clientId) =>
         $"No identity with client id '{clientId}' is in the emulator's directory; GET /admin/directory lists them.";
 
@@ -167,6 +281,8 @@ public sealed class DirectoryStore
             .SelectMany(i => i.FederatedCredentials.SelectMany(f => FederatedCredentialRules.Validate(f.Name, f.Issuer, f.Subject, f.Audiences)
                 .Select(e => $"{i.DisplayName}/{f.Name}: {e}")))
             .ToArray();
+        problems = [.. problems, .. seed.Groups.SelectMany(g => GroupErrors(seed with { Groups = [.. seed.Groups.Where(o => o != g)] }, g.ObjectId, g.DisplayName, g.Members)
+            .Select(e => $"group {g.DisplayName}: {e}"))];
         if (problems.Length > 0)
         {
             throw new InvalidOperationException($"The directory seed file '{seedPath}' is invalid: {string.Join(" ", problems)}");
@@ -190,3 +306,15 @@ public enum FederatedCredentialOutcome
 
 /// <summary>The result of a change to an identity's federated credentials; Error says what is wrong and how to fix it.</summary>
 public sealed record FederatedCredentialChange(FederatedCredentialOutcome Outcome, string? Error);
+
+public enum GroupOutcome
+{
+    Created,
+    Updated,
+    Deleted,
+    Invalid,
+    NotFound,
+}
+
+/// <summary>The result of a change to a group; Error says what is wrong and how to fix it.</summary>
+public sealed record GroupChange(GroupOutcome Outcome, DirectoryGroup? Group, string? Error);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RoleViewer.Web.Tests.Fakes;
 using RoleViewer.Web.Tests.Infrastructure;
@@ -38,6 +39,24 @@ public sealed class DashboardPageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("api-banner")).ToHaveCountAsync(0);
         await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath("web-fake-api-healthy"), FullPage = true });
         Assert.Empty(problems);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Page_WhenARoleComesThroughAGroup_MarksOnlyThatRowInherited()
+    {
+        const string Group = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        api.AddAssignment("22222222-3333-4444-8555-666666666666", "Reader", "BuiltInRole", "View all resources.",
+            "acdd72a7-3385-48ef-bd42-f606fba81ae7", groupId: Group);
+        await using var web = RoleViewerWebFactory.Start(api);
+        var (page, _) = await browser.NewPageAsync();
+
+        await page.GotoAsync(web.Url.ToString());
+
+        var viaGroup = page.GetByRole(AriaRole.Row, new() { Name = "Reader" }).Filter(new() { HasNotText = "RoleViewer" });
+        await Expect(viaGroup).ToContainTextAsync("Group");
+        await Expect(viaGroup.GetByTestId("inherited")).ToHaveAttributeAsync("title", new Regex($"Group {Group}, which this identity belongs to"));
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" }).GetByTestId("inherited")).ToHaveCountAsync(0);
     }
 
     [Fact(Timeout = 60_000)]

@@ -72,7 +72,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         return fake;
     }
 
-    public string AddAssignment(string name, string roleName, string roleType, string description, string roleGuid, DateTimeOffset? createdOn = null)
+    /// <param name="groupId">Assigned to this group, which the identity belongs to, rather than to the identity itself.</param>
+    public string AddAssignment(string name, string roleName, string roleType, string description, string roleGuid, DateTimeOffset? createdOn = null, string? groupId = null)
     {
         var id = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleAssignments/{name}";
         assignments[name] = new JsonObject
@@ -89,8 +90,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             ["resourceGroup"] = null,
             ["resourceType"] = null,
             ["resourceName"] = null,
-            ["principalId"] = PrincipalId,
-            ["principalType"] = "ServicePrincipal",
+            ["principalId"] = groupId ?? PrincipalId,
+            ["principalType"] = groupId is null ? "ServicePrincipal" : "Group",
             ["condition"] = null,
             ["createdOn"] = (createdOn ?? DateTimeOffset.UtcNow).ToString("O"),
         };
