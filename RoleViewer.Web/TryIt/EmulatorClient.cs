@@ -11,7 +11,8 @@ public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> op
     private const string ApiVersion = "api-version=2022-04-01";
     private static readonly string[] TokenExchangeAudience = ["api://AzureADTokenExchange"];
 
-    public async Task GrantAsync(string subscriptionId, string principalId, string roleDefinitionGuid, CancellationToken cancellationToken)
+    /// <param name="principalType">"ServicePrincipal", or "Group" for a group's object id.</param>
+    public async Task GrantAsync(string subscriptionId, string principalId, string roleDefinitionGuid, CancellationToken cancellationToken, string principalType = "ServicePrincipal")
     {
         var scope = $"/subscriptions/{subscriptionId}";
         using var request = await ArmRequestAsync(HttpMethod.Put,
@@ -22,15 +23,34 @@ public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> op
             {
                 roleDefinitionId = $"{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionGuid}",
                 principalId,
-                principalType = "ServicePrincipal",
+                principalType,
             },
         });
         using var response = await http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, "create the role assignment", cancellationToken);
     }
 
+    /// <summary>Makes the Try-it group exist with the app identity as its only member (an admin call: Graph is not emulated).</summary>
+    public async Task EnsureTryItGroupAsync(string memberObjectId, CancellationToken cancellationToken)
+    {
+        using var response = await http.PutAsJsonAsync($"/admin/groups/{options.Value.TryItGroupObjectId}",
+            new { displayName = options.Value.TryItGroupName, members = new[] { memberObjectId } }, cancellationToken);
+        await EnsureSuccessAsync(response, $"put the app identity in group '{options.Value.TryItGroupName}'", cancellationToken);
+    }
+
     /// <returns>How many assignments were deleted.</returns>
-    public async Task<int> RevokeAsync(string subscriptionId, string principalId, string roleDefinitionGuid, CancellationToken cancellationToken)
+    public async Task<int> RevokeAsync(string subscriptionId, IEnumerable<string> principalIds, string roleDefinitionGuid, CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        foreach (var principalId in principalIds)
+        {
+            removed += await RevokeAsync(subscriptionId, principalId, roleDefinitionGuid, cancellationToken);
+        }
+
+        return removed;
+    }
+
+    private async Task<int> RevokeAsync(string subscriptionId, string principalId, string roleDefinitionGuid, CancellationToken cancellationToken)
     {
         var scope = $"/subscriptions/{subscriptionId}";
         using var list = await ArmRequestAsync(HttpMethod.Get,

@@ -35,13 +35,13 @@ public static class TryItEndpoints
     }
 
     private static async Task<Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult>> ChangeRoleAssignment(
-        [FromForm] string action, [FromForm] string role, HttpContext context,
+        [FromForm] string action, [FromForm] string role, HttpContext context, IOptions<EmulatorOptions> options,
         RoleViewerApiClient api, EmulatorClient emulator, CancellationToken cancellationToken)
     {
         var roleId = BuiltInRoles.IdOf(role);
-        if (roleId is null || action is not ("grant" or "revoke"))
+        if (roleId is null || action is not ("grant" or "grant-group" or "revoke"))
         {
-            return Problem(400, "Unknown Try-it action", $"Choose grant or revoke and one of: {string.Join(", ", BuiltInRoles.All.Select(r => r.Name))}.");
+            return Problem(400, "Unknown Try-it action", $"Choose grant, grant-group or revoke and one of: {string.Join(", ", BuiltInRoles.All.Select(r => r.Name))}.");
         }
 
         var identity = (await api.GetIdentityAsync(cancellationToken: cancellationToken)).Value;
@@ -59,10 +59,18 @@ public static class TryItEndpoints
                 return Done(context, $"Granted {role} to the app identity at /subscriptions/{subscriptionId}. Watch it appear in Role assignments.");
             }
 
-            var removed = await emulator.RevokeAsync(subscriptionId, principalId, roleId, cancellationToken);
+            var group = options.Value;
+            if (action == "grant-group")
+            {
+                await emulator.EnsureTryItGroupAsync(principalId, cancellationToken);
+                await emulator.GrantAsync(subscriptionId, group.TryItGroupObjectId, roleId, cancellationToken, principalType: "Group");
+                return Done(context, $"Granted {role} to group {group.TryItGroupName}, which the app identity belongs to. Watch it appear in Role assignments, marked inherited.");
+            }
+
+            var removed = await emulator.RevokeAsync(subscriptionId, [principalId, group.TryItGroupObjectId], roleId, cancellationToken);
             return Done(context, removed == 0
-                ? $"The app identity holds no {role} assignment at /subscriptions/{subscriptionId}; nothing to revoke."
-                : $"Revoked {role} ({removed} assignment{(removed == 1 ? "" : "s")}) from the app identity.");
+                ? $"Neither the app identity nor group {group.TryItGroupName} holds {role} at /subscriptions/{subscriptionId}; nothing to revoke."
+                : $"Revoked {role} ({removed} assignment{(removed == 1 ? "" : "s")}) from the app identity and group {group.TryItGroupName}.");
         }
         catch (Exception ex) when (ex is EmulatorException or HttpRequestException)
         {

@@ -32,6 +32,32 @@ public sealed class TryItTests(BrowserFixture browser)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task TryIt_WhenGrantingThroughTheGroup_RowAppearsInheritedAndRevokeRemovesIt()
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
+        var (page, problems) = await browser.NewPageAsync();
+        await page.GotoAsync(web.Url.ToString());
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync();
+
+        await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Reader");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant via group" }).ClickAsync();
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Granted Reader to group sg-roleviewer-try-it");
+        var row = page.Locator("tr.row-added", new() { HasText = "Built-in" });
+        await Expect(row).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(row.GetByTestId("inherited")).ToBeVisibleAsync();
+        Assert.True(api.GroupsOfIdentity.ContainsKey("b7e1c3a5-9d2f-4e8b-a6c4-0f2e4d6b8a1c"));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke role" }).ClickAsync();
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Revoked Reader (1 assignment)");
+        await Expect(page.Locator("tr.row-removed")).ToContainTextAsync("removed", new() { Timeout = 20_000 });
+        Assert.Equal(2, api.ArmWrites);
+        Assert.Empty(problems);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task TryIt_WhenRevokingReader_RowIsMarkedRemoved()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);

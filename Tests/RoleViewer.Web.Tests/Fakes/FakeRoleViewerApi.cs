@@ -52,6 +52,9 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
     public int ArmWrites { get; private set; }
 
+    /// <summary>Groups the emulator slice has put the identity in (Try-it's "Grant via group").</summary>
+    public ConcurrentDictionary<string, bool> GroupsOfIdentity { get; } = new();
+
     public static async Task<FakeRoleViewerApi> StartAsync(CancellationToken cancellationToken, bool seedReader = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -209,6 +212,16 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 }),
             }),
         }));
+        app.MapPut("/admin/groups/{objectId}", (string objectId, JsonObject body) =>
+        {
+            if (body["members"] is not JsonArray members || members.Select(m => (string?)m).SingleOrDefault() != PrincipalId)
+            {
+                return Results.BadRequest();
+            }
+
+            GroupsOfIdentity[objectId] = true;
+            return Results.Ok(body);
+        });
         app.MapPut("/admin/identities/{clientId}/federated-credentials/{name}", (string clientId, string name, JsonObject body) =>
         {
             if (clientId != ClientId || name != "roleviewer-api" || (string?)body["issuer"] != Issuer)
@@ -228,8 +241,14 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
             var roleGuid = ((string)body["properties"]!["roleDefinitionId"]!).Split('/')[^1];
             var (roleName, description) = BuiltIn[roleGuid];
+            var principal = (string?)body["properties"]!["principalId"];
+            if (principal != PrincipalId && !GroupsOfIdentity.ContainsKey(principal ?? ""))
+            {
+                return Results.BadRequest();
+            }
+
             ArmWrites++;
-            AddAssignment(name, roleName, "BuiltInRole", description, roleGuid);
+            AddAssignment(name, roleName, "BuiltInRole", description, roleGuid, groupId: principal == PrincipalId ? null : principal);
             return Results.Created((string?)null, body);
         });
         app.MapGet("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments", () => Results.Json(new JsonObject
@@ -237,7 +256,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             ["value"] = new JsonArray([.. assignments.Values.Select(a => new JsonObject
             {
                 ["id"] = a["id"]!.DeepClone(),
-                ["properties"] = new JsonObject { ["principalId"] = PrincipalId, ["roleDefinitionId"] = a["roleDefinitionId"]!.DeepClone() },
+                ["properties"] = new JsonObject { ["principalId"] = a["principalId"]!.DeepClone(), ["roleDefinitionId"] = a["roleDefinitionId"]!.DeepClone() },
             })]),
         }));
         app.MapDelete("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string name) =>

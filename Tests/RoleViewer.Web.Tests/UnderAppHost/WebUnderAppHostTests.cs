@@ -59,6 +59,32 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task TryIt_UnderAppHost_GrantingThroughAGroupShowsTheRoleInherited()
+    {
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
+        var (page, _) = await browser.NewPageAsync();
+        await page.GotoAsync(stack.WebUrl.ToString());
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync(Within20Seconds);
+        var viaGroup = page.Locator("tbody tr:not(.row-removed)", new() { HasText = "Monitoring Reader" });
+
+        try
+        {
+            await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Monitoring Reader");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Grant via group" }).ClickAsync();
+
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Granted Monitoring Reader to group", new() { Timeout = 20_000 });
+            // The real chain: emulator group → ARM assignedTo() → api → page.
+            await Expect(viaGroup.GetByTestId("inherited")).ToBeVisibleAsync(Within20Seconds);
+            await Expect(viaGroup).ToContainTextAsync("Group");
+        }
+        finally
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Revoke role" }).ClickAsync();
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Revoked Monitoring Reader", new() { Timeout = 20_000 });
+        }
+    }
+
     [Fact(Timeout = 180_000)]
     public async Task TryIt_UnderAppHost_BreakingFederationShowsAadsts700213AndRepairTurnsGreen()
     {
