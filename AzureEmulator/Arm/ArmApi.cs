@@ -120,7 +120,7 @@ public static class ArmApi
     private static (IResult?, ArmError?) ListAssignments(HttpContext http, ArmServices arm, ArmCaller caller, ArmScope scope)
     {
         var state = arm.Store.Snapshot;
-        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, ReadAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
+        if (!CallerMay(arm, state, caller, scope, ReadAssignments))
         {
             return (null, ArmError.AuthorizationFailed(caller, ReadAssignments, scope.Value));
         }
@@ -147,7 +147,7 @@ public static class ArmApi
     {
         var state = arm.Store.Snapshot;
         var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, target.Scope, ReadAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
+        if (!CallerMay(arm, state, caller, target.Scope, ReadAssignments))
         {
             return (null, ArmError.AuthorizationFailed(caller, ReadAssignments, id));
         }
@@ -164,7 +164,7 @@ public static class ArmApi
     {
         var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
         var state = arm.Store.Snapshot;
-        if (!PermissionEvaluator.IsAllowed(state, caller.ObjectId, target.Scope, WriteAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
+        if (!CallerMay(arm, state, caller, target.Scope, WriteAssignments))
         {
             return (null, ArmError.AuthorizationFailed(caller, WriteAssignments, id));
         }
@@ -229,7 +229,7 @@ public static class ArmApi
     private static (IResult?, ArmError?) DeleteAssignment(ArmServices arm, ArmCaller caller, ArmRequestTarget target)
     {
         var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        if (!PermissionEvaluator.IsAllowed(arm.Store.Snapshot, caller.ObjectId, target.Scope, DeleteAssignments, arm.Directory.GroupsOf(caller.ObjectId)))
+        if (!CallerMay(arm, arm.Store.Snapshot, caller, target.Scope, DeleteAssignments))
         {
             return (null, ArmError.AuthorizationFailed(caller, DeleteAssignments, id));
         }
@@ -280,9 +280,13 @@ public static class ArmApi
             : (null, new ArmError(404, "RoleDefinitionDoesNotExist", $"The specified role definition with ID '{target.Name}' does not exist."));
     }
 
+    // RBAC counts the caller's own assignments and those of every group it belongs to, nested groups included.
+    private static bool CallerMay(ArmServices arm, AuthorizationSnapshot state, ArmCaller caller, ArmScope scope, string action) =>
+        PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, action, arm.Directory.GroupsOf(caller.ObjectId));
+
     // Built-in role definitions are public in every tenant; anything scoped needs roleDefinitions/read there.
     private static bool MayReadDefinitions(ArmServices arm, AuthorizationSnapshot state, ArmCaller caller, ArmScope scope) =>
-        scope.IsRoot || PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, ReadDefinitions, arm.Directory.GroupsOf(caller.ObjectId));
+        scope.IsRoot || CallerMay(arm, state, caller, scope, ReadDefinitions);
 
     private static bool IsVisibleAt(RoleDefinitionRecord definition, ArmScope scope) =>
         definition.IsBuiltIn || definition.AssignableScopes.Any(s => ArmScope.TryParse(s, out var assignable) && assignable.IsRelatedTo(scope));

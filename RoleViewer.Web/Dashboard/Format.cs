@@ -33,7 +33,7 @@ public static class Format
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
     };
 
-    /// <summary>The container's memory as the OOM killer sees it: the working set against the cgroup limit, if any.</summary>
+    /// <summary>The process's working set against the container's cgroup memory limit, when one is set.</summary>
     public static string Memory(long workingSetBytes, long? limitBytes) => limitBytes is > 0 and var limit
         ? string.Create(CultureInfo.InvariantCulture, $"{Bytes(workingSetBytes)} working set of {Bytes(limit)} limit ({workingSetBytes * 100.0 / limit:0} %)")
         : $"{Bytes(workingSetBytes)} working set (no memory limit set)";

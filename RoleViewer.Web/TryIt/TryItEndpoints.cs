@@ -59,18 +59,18 @@ public static class TryItEndpoints
                 return Done(context, $"Granted {role} to the app identity at /subscriptions/{subscriptionId}. Watch it appear in Role assignments.");
             }
 
-            var group = options.Value;
+            var settings = options.Value;
             if (action == "grant-group")
             {
                 await emulator.EnsureTryItGroupAsync(principalId, cancellationToken);
-                await emulator.GrantAsync(subscriptionId, group.TryItGroupObjectId, roleId, cancellationToken, principalType: "Group");
-                return Done(context, $"Granted {role} to group {group.TryItGroupName}, which the app identity belongs to. Watch it appear in Role assignments, marked inherited.");
+                await emulator.GrantAsync(subscriptionId, settings.TryItGroupObjectId, roleId, cancellationToken, principalType: "Group");
+                return Done(context, $"Granted {role} to group {settings.TryItGroupName}, which the app identity belongs to. Watch it appear in Role assignments, marked inherited.");
             }
 
-            var removed = await emulator.RevokeAsync(subscriptionId, [principalId, group.TryItGroupObjectId], roleId, cancellationToken);
+            var removed = await emulator.RevokeAsync(subscriptionId, [principalId, settings.TryItGroupObjectId], roleId, cancellationToken);
             return Done(context, removed == 0
-                ? $"Neither the app identity nor group {group.TryItGroupName} holds {role} at /subscriptions/{subscriptionId}; nothing to revoke."
-                : $"Revoked {role} ({removed} assignment{(removed == 1 ? "" : "s")}) from the app identity and group {group.TryItGroupName}.");
+                ? $"Neither the app identity nor group {settings.TryItGroupName} holds {role} at /subscriptions/{subscriptionId}; nothing to revoke."
+                : $"Revoked {role} ({removed} assignment{(removed == 1 ? "" : "s")}) from the app identity and group {settings.TryItGroupName}.");
         }
         catch (Exception ex) when (ex is EmulatorException or HttpRequestException)
         {
