@@ -257,10 +257,8 @@ module workloadAccess 'workload-access.bicep' = {
     registryName: registry.name
     appInsightsName: appInsights.name
     kubeletPrincipalId: aks.properties.identityProfile.kubeletidentity.objectId
-    telemetryPrincipalIds: [
-      apiIdentity.properties.principalId
-      webIdentity.properties.principalId
-    ]
+    apiPrincipalId: apiIdentity.properties.principalId
+    webPrincipalId: webIdentity.properties.principalId
     acrPullRoleId: acrPullRoleId
     metricsPublisherRoleId: metricsPublisherRoleId
   }

@@ -7,8 +7,11 @@ param appInsightsName string
 @description('Object id of the cluster\'s kubelet identity.')
 param kubeletPrincipalId string
 
-@description('Object ids of the workload identities that send telemetry.')
-param telemetryPrincipalIds string[]
+@description('Object id of RoleViewer.Api\'s identity (sends telemetry).')
+param apiPrincipalId string
+
+@description('Object id of RoleViewer.Web\'s identity (sends telemetry).')
+param webPrincipalId string
 
 param acrPullRoleId string
 
@@ -35,14 +38,22 @@ resource kubeletAcrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Application Insights has local auth disabled: ingestion needs an Entra token from a Monitoring Metrics Publisher.
-resource metricsPublishers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for principalId in telemetryPrincipalIds: {
-    scope: appInsights
-    name: guid(appInsights.id, principalId, metricsPublisherRoleId)
-    properties: {
-      principalId: principalId
-      principalType: 'ServicePrincipal'
-      roleDefinitionId: metricsPublisherRoleId
-    }
+resource apiMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: appInsights
+  name: guid(appInsights.id, apiPrincipalId, metricsPublisherRoleId)
+  properties: {
+    principalId: apiPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: metricsPublisherRoleId
   }
-]
+}
+
+resource webMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: appInsights
+  name: guid(appInsights.id, webPrincipalId, metricsPublisherRoleId)
+  properties: {
+    principalId: webPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: metricsPublisherRoleId
+  }
+}
