@@ -194,7 +194,7 @@ public sealed class BicepTests
             var name = template.Name(assignment);
             Assert.StartsWith("guid(", name, StringComparison.Ordinal);
             var parts = TopLevelArguments(name["guid(".Length..^1]);
-            Assert.Equal(3, parts.Length);
+            Assert.Equal(3, parts.Count);
             Assert.Equal(principal, parts[1]);
             Assert.Equal(role, parts[2]);
             Assert.Equal(template.Text(assignment["scope"]) is { Length: > 0 } scope ? scope : $"/subscriptions/{ArmTemplate.SubscriptionId}", parts[0]);
