@@ -4,7 +4,8 @@ namespace Deploy.Tests;
 
 /// <summary>
 /// Validates objects against the Kubernetes API schema with the pinned npm package kubernetes-models 5.1.0
-/// (Tests/Deploy.Tests/KubernetesSchema; generated from the Kubernetes 1.34 OpenAPI, a version AKS supports):
+/// (Tests/Deploy.Tests/KubernetesSchema; its bundled OpenAPI schema has Kubernetes 1.34 fields such as PodSpec.hostnameOverride,
+/// and 1.34 is a version AKS supports):
 /// types, required fields and enums. Unknown field names are caught by KubernetesClient's strict parse.
 /// </summary>
 internal static class KubernetesSchema
