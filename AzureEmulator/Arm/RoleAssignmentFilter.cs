@@ -80,13 +80,13 @@ public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo
 
 /// <summary>
 /// The role-definition list <c>$filter</c>: <c>roleName eq '…'</c>, <c>type eq 'BuiltInRole'|'CustomRole'</c> and
-/// <c>atScopeAndBelow()</c> (custom roles assignable below the scope too), joined with <c>and</c>.
+/// <c>atScopeAndBelow()</c> (custom roles assignable below the scope too, on its own), joined with <c>and</c>.
 /// </summary>
 public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type, bool AtScopeAndBelow = false)
 {
     public static RoleDefinitionFilter None { get; } = new(null, null);
 
-    public const string SupportedForms = "roleName eq '{name}', type eq 'BuiltInRole' or type eq 'CustomRole', atScopeAndBelow(), and their combinations with 'and'";
+    public const string SupportedForms = "roleName eq '{name}', type eq 'BuiltInRole' or type eq 'CustomRole', their combination with 'and', or atScopeAndBelow() alone";
 
     public static RoleDefinitionFilter? Parse(string? text)
     {
@@ -124,7 +124,7 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
             }
         }
 
-        return filter;
+        return filter.AtScopeAndBelow && (filter.RoleName is not null || filter.Type is not null) ? null : filter;
     }
 
     public bool Matches(string roleName, string type) =>

@@ -41,7 +41,9 @@ public sealed class EntraSigningKeys
         certificate = LoadOrCreateCertificate(Path.ChangeExtension(keyFile, ".crt"), key.Rsa);
         Thumbprint = Base64UrlEncoder.Encode(certificate.GetCertHash());
         key.KeyId = Thumbprint;
-        signing = new SigningCredentials(key, SecurityAlgorithms.RsaSha256);
+        // An X.509 key makes the token handler write x5t; the kid is Entra's form of the same thumbprint.
+        signing = new X509SigningCredentials(certificate.CopyWithPrivateKey(key.Rsa), SecurityAlgorithms.RsaSha256);
+        signing.Key.KeyId = Thumbprint;
         this.time = time;
         ValidationKeys = [new RsaSecurityKey(key.Rsa.ExportParameters(includePrivateParameters: false)) { KeyId = key.KeyId }];
     }
@@ -101,7 +103,6 @@ public sealed class EntraSigningKeys
             Claims = claims,
             SigningCredentials = signing,
             Subject = new ClaimsIdentity(),
-            AdditionalHeaderClaims = new Dictionary<string, object> { ["x5t"] = Thumbprint },
         });
         return new IssuedAccessToken(token, issuedAt, expiresOn);
     }
