@@ -12,12 +12,7 @@ public static class RoleAssignmentOperations
     public static Task<ArmOutcome> ListAsync(ArmRequest request)
     {
         var (http, arm, scope) = (request.Http, request.Arm, request.Scope);
-        var state = arm.Store.Snapshot;
-        if (!Rbac.CallerMay(arm, state, request.Who, scope, Read))
-        {
-            return Task.FromResult<ArmOutcome>(ArmError.AuthorizationFailed(request.Who, Read, scope.Value));
-        }
-
+        // The query is checked before RBAC: ARM refuses a filter it does not support whoever asks.
         var filterText = http.Request.Query["$filter"].FirstOrDefault();
         if (RoleAssignmentFilter.Parse(filterText) is not { } filter)
         {
@@ -27,6 +22,12 @@ public static class RoleAssignmentOperations
         if (scope.IsRoot && filter == RoleAssignmentFilter.None)
         {
             return Task.FromResult<ArmOutcome>(new ArmError(400, "UnsupportedQuery", "The role assignments query at '/' scope is not allowed without any filters."));
+        }
+
+        var state = arm.Store.Snapshot;
+        if (!Rbac.CallerMay(arm, state, request.Who, scope, Read))
+        {
+            return Task.FromResult<ArmOutcome>(ArmError.AuthorizationFailed(request.Who, Read, scope.Value));
         }
 
         if (!ArmPager.TryReadSkipToken(http.Request.Query["$skipToken"].FirstOrDefault(), out var after))
