@@ -55,23 +55,18 @@ public sealed partial class AuthorizationStore
     private readonly JsonStateFile<AuthorizationState> file;
     private readonly int maxPerSubscription;
     private readonly Lock gate = new();
+    private readonly Lazy<AuthorizationState> seed;
     private AuthorizationSnapshot current;
 
     public AuthorizationStore(string stateFile, string seedFile, int maxAssignmentsPerSubscription, ILogger<AuthorizationStore> logger)
     {
         maxPerSubscription = maxAssignmentsPerSubscription;
         file = new JsonStateFile<AuthorizationState>(stateFile, AuthorizationState.SerializerOptions);
+        seed = new Lazy<AuthorizationState>(() => LoadSeed(seedFile));
         var saved = file.Load();
         if (saved is null)
         {
-            if (!File.Exists(seedFile))
-            {
-                throw new InvalidOperationException(
-                    $"The authorization seed file '{seedFile}' does not exist. Build the emulator (it copies Seed/authorization.json " +
-                    "to its output) or point Emulator__SeedDirectory at the folder holding authorization.json.");
-            }
-
-            saved = new JsonStateFile<AuthorizationState>(seedFile, AuthorizationState.SerializerOptions).Load()!;
+            saved = seed.Value;
             file.Save(saved);
             LogSeeded(logger, seedFile, file.Path);
         }
@@ -86,6 +81,18 @@ public sealed partial class AuthorizationStore
     public string StatePath => file.Path;
 
     public AuthorizationSnapshot Snapshot => Volatile.Read(ref current);
+
+    /// <summary>Role definitions and assignments as seeded (Seed/authorization.json), read once.</summary>
+    public AuthorizationState Seed => seed.Value;
+
+    /// <summary>Puts role definitions and assignments back as seeded.</summary>
+    public void ResetToSeed()
+    {
+        lock (gate)
+        {
+            Commit(Seed);
+        }
+    }
 
     /// <summary>Creates the assignment, or applies an ARM-permitted update (description, condition) to the one with the same name.</summary>
     public AssignmentChange Put(RoleAssignmentRecord requested)
@@ -241,6 +248,18 @@ public sealed partial class AuthorizationStore
 
             return removed;
         }
+    }
+
+    private static AuthorizationState LoadSeed(string seedFile)
+    {
+        if (!File.Exists(seedFile))
+        {
+            throw new InvalidOperationException(
+                $"The authorization seed file '{seedFile}' does not exist. Build the emulator (it copies Seed/authorization.json " +
+                "to its output) or point Emulator__SeedDirectory at the folder holding authorization.json.");
+        }
+
+        return new JsonStateFile<AuthorizationState>(seedFile, AuthorizationState.SerializerOptions).Load()!;
     }
 
     private static int CountInSubscription(AuthorizationSnapshot state, string subscription) =>

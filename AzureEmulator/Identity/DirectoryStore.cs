@@ -27,17 +27,19 @@ public sealed class DirectoryStore
     private readonly JsonStateFile<DirectoryState> file;
     private readonly ClusterIssuer clusterIssuer;
     private readonly Lock gate = new();
+    private readonly Lazy<DirectoryState> seed;
     private DirectoryState state;
 
     public DirectoryStore(IOptions<EmulatorOptions> options, ClusterIssuer clusterIssuer, ILogger<DirectoryStore> logger)
     {
         this.clusterIssuer = clusterIssuer;
         file = new JsonStateFile<DirectoryState>(Path.Combine(options.Value.StateDirectory, "directory.json"), SerializerOptions);
+        var seedPath = Path.Combine(options.Value.SeedDirectory, "directory.json");
+        seed = new Lazy<DirectoryState>(() => LoadSeed(seedPath));
         var saved = file.Load();
         if (saved is null)
         {
-            var seedPath = Path.Combine(options.Value.SeedDirectory, "directory.json");
-            state = LoadSeed(seedPath);
+            state = seed.Value;
             file.Save(state);
             logger.DirectorySeeded(seedPath, file.Path);
         }
@@ -51,6 +53,21 @@ public sealed class DirectoryStore
     public string StatePath => file.Path;
 
     public string TenantId => state.TenantId;
+
+    /// <summary>The directory as saved, "{clusterIssuer}" left as is: what compares with <see cref="Seed"/>.</summary>
+    public DirectoryState Saved => state;
+
+    /// <summary>The directory as seeded (Seed/directory.json), read once.</summary>
+    public DirectoryState Seed => seed.Value;
+
+    /// <summary>Puts identities, federated credentials and groups back as seeded.</summary>
+    public void ResetToSeed()
+    {
+        lock (gate)
+        {
+            Commit(Seed);
+        }
+    }
 
     /// <summary>The current directory, with "{clusterIssuer}" replaced by the running cluster issuer.</summary>
     public DirectoryState Snapshot()
