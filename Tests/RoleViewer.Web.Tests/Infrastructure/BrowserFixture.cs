@@ -39,7 +39,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        // Generous: several browsers share two cores during a CI run.
+        page.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
         var problems = new List<string>();
         page.Console += (_, message) =>
         {
