@@ -63,7 +63,7 @@
   // What to give focus back to after the regions are replaced: the same control in the new markup.
   function focusKey(element) {
     if (!element?.closest('[data-live-region]')) return null;
-    for (const name of ['id', 'data-sort-key', 'aria-controls', 'data-copy', 'data-copy-target', 'href']) {
+    for (const name of ['id', 'data-sort-key', 'aria-controls', 'data-copy', 'data-copy-target', 'href', 'datetime']) {
       const value = element.getAttribute(name);
       if (value) return `[${name}="${CSS.escape(value)}"]`;
     }

@@ -333,8 +333,8 @@ public sealed class PageUxTests(BrowserFixture browser)
         Assert.DoesNotMatch(new Regex(@"\.\d{7}"), await page.Locator("main").InnerTextAsync());
 
         var since = page.Locator("tbody[data-id] time.when").First;
-        await since.FocusAsync();
-        Assert.Equal("\"2026-01-01 00:00:00 UTC\"", await since.EvaluateAsync<string>("e => getComputedStyle(e, '::after').content"));
+        // Focus and read in one step: the background refresh (every 2 s here) may replace the element in between.
+        Assert.Equal("\"2026-01-01 00:00:00 UTC\"", await since.EvaluateAsync<string>("e => { e.focus(); return getComputedStyle(e, '::after').content; }"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy client id" }).ClickAsync();
         Assert.Equal(FakeRoleViewerApi.ClientId, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
