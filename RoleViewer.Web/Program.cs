@@ -13,8 +13,12 @@ var app = builder.Build();
 // In every environment: a failure shows the Error page with a request id, never a stack trace.
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseSecurityHeaders();
+app.UseHeadForPage();
+app.UseRouting();
 app.UseAntiforgery();
 
+// Fingerprinted assets are cached for a year (immutable), the rest revalidated; appsettings.json turns off the
+// development handler that would otherwise serve every asset no-cache when running from a build.
 app.MapStaticAssets();
 app.MapRazorComponents<App>();
 app.MapDashboardFragments();

@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using RoleViewer.Web.ApiClients;
 
@@ -22,6 +24,10 @@ public static class ApiClientServiceExtensions
             {
                 resilience.Retry.MaxRetryAttempts = 1;
                 resilience.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                // A 429 is the Api's refresh rate limit: the loader falls back to the cached list at once. Retrying would
+                // wait out Retry-After (5 s) past the time budget and turn it into a false "API did not answer".
+                resilience.Retry.ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(args.Outcome));
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
                 resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(5);
             });

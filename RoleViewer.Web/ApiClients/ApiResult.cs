@@ -25,7 +25,8 @@ public enum ApiFailureKind
     BadResponse,
 }
 
-public sealed record ApiFailure(ApiFailureKind Kind, string Summary, string Fix, int? Status = null, ApiProblem? Problem = null)
+/// <param name="RetryAfter">The Api's Retry-After, e.g. on a rate-limited forced refresh.</param>
+public sealed record ApiFailure(ApiFailureKind Kind, string Summary, string Fix, int? Status = null, ApiProblem? Problem = null, TimeSpan? RetryAfter = null)
 {
     /// <summary>True when the Api itself is out of reach, as opposed to reporting an upstream error.</summary>
     public bool IsOutage => Kind is not ApiFailureKind.Problem;

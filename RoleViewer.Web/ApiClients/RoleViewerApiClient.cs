@@ -69,7 +69,7 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
                     return new ApiFailure(ApiFailureKind.Problem,
                         problem.Title ?? $"The RoleViewer API answered {status}.",
                         problem.Detail ?? "See the api resource's logs for the trace id below.",
-                        status, problem);
+                        status, problem, response.Headers.RetryAfter?.Delta);
                 }
             }
             catch (JsonException)

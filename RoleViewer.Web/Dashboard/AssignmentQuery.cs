@@ -2,32 +2,28 @@ using RoleViewer.Web.ApiClients;
 
 namespace RoleViewer.Web.Dashboard;
 
-/// <summary>Sort and filter of the role-assignments table, carried in the query string so links, the
-/// back button and the background refresh all show the same view.</summary>
+/// <summary>Sort and filter of the role-assignments table, carried in the query string so links, the back button and
+/// the background refresh all show the same view. live.js applies the same rules in the browser (no reload); this is
+/// the no-script fallback and the order of every server render, so the two must agree: keys and search text come
+/// from <see cref="AssignmentRow"/>, compared ordinally ignoring case, ties broken by id.</summary>
 public sealed record AssignmentQuery(string? Sort, string? Dir, string? Q, string? Type)
 {
     public static readonly IReadOnlyList<(string Key, string Label)> Columns =
     [
-        ("role", "Role"), ("type", "Type"), ("scope", "Scope"), ("principal", "Principal type"), ("since", "Since"),
+        ("role", "Role"), ("scope", "Scope"), ("via", "Assigned via"), ("since", "Since"),
     ];
 
     public string SortKey => Columns.Any(c => c.Key == Sort) ? Sort! : "role";
 
     public bool Descending => string.Equals(Dir, "desc", StringComparison.OrdinalIgnoreCase);
 
-    public IReadOnlyList<RoleAssignmentItem> Apply(IEnumerable<RoleAssignmentItem> items)
+    public IReadOnlyList<AssignmentRow> Apply(IEnumerable<AssignmentRow> rows)
     {
-        var filtered = items.Where(Matches);
-        Func<RoleAssignmentItem, object?> key = SortKey switch
-        {
-            "type" => i => i.RoleType,
-            "scope" => i => i.Scope,
-            "principal" => i => i.PrincipalType,
-            "since" => i => i.CreatedOn,
-            _ => i => i.RoleName ?? i.RoleDefinitionId,
-        };
-        var sorted = Descending ? filtered.OrderByDescending(key) : filtered.OrderBy(key);
-        return [.. sorted.ThenBy(i => i.Id, StringComparer.Ordinal)];
+        var filtered = rows.Where(Matches);
+        var sorted = Descending
+            ? filtered.OrderByDescending(r => r.SortKey(SortKey), StringComparer.OrdinalIgnoreCase)
+            : filtered.OrderBy(r => r.SortKey(SortKey), StringComparer.OrdinalIgnoreCase);
+        return [.. sorted.ThenBy(r => r.Item.Id, StringComparer.Ordinal)];
     }
 
     public bool IsFiltered => !string.IsNullOrWhiteSpace(Q) || !string.IsNullOrEmpty(Type);
@@ -57,20 +53,7 @@ public sealed record AssignmentQuery(string? Sort, string? Dir, string? Q, strin
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
 
-    private bool Matches(RoleAssignmentItem item)
-    {
-        if (!string.IsNullOrEmpty(Type) && !string.Equals(item.RoleType, Type, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        if (string.IsNullOrWhiteSpace(Q))
-        {
-            return true;
-        }
-
-        var q = Q.Trim();
-        return new[] { item.RoleName, item.RoleType, item.Scope, item.PrincipalType, item.RoleDescription, ScopeFormat.Describe(item) }
-            .Any(field => field?.Contains(q, StringComparison.OrdinalIgnoreCase) == true);
-    }
+    public bool Matches(AssignmentRow row) =>
+        (string.IsNullOrEmpty(Type) || string.Equals(row.Item.RoleType, Type, StringComparison.OrdinalIgnoreCase))
+        && (string.IsNullOrWhiteSpace(Q) || row.SearchText.Contains(Q.Trim(), StringComparison.OrdinalIgnoreCase));
 }

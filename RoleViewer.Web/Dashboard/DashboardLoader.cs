@@ -5,7 +5,8 @@ using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
-public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emulator, IOptions<EmulatorOptions> emulatorOptions, TimeProvider time)
+public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emulator, IOptions<EmulatorOptions> emulatorOptions,
+    TimeProvider time, ILogger<DashboardLoader> logger)
 {
     private static readonly WebReplica ThisReplica = new(
         Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName,
@@ -20,19 +21,51 @@ public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emul
         var assignments = GetAssignmentsAsync(refresh, cancellationToken);
         var pod = api.GetPodAsync(cancellationToken);
         var seedState = GetSeedStateAsync(cancellationToken);
-        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow(), await seedState);
+        var (list, refreshIn) = await assignments;
+        var report = await identity;
+        return new DashboardSnapshot(report, list, await pod, ThisReplica, time.GetUtcNow(), await seedState, refreshIn,
+            await TrustedCredentialAsync(report.Value, cancellationToken));
     }
 
     /// <summary>Local runs only: whether Try-it or an earlier run left the emulator's state different from its seed.</summary>
     private async Task<SeedState?> GetSeedStateAsync(CancellationToken cancellationToken) =>
         emulatorOptions.Value.Enabled ? await emulator.GetSeedStateAsync(cancellationToken) : null;
 
-    private async Task<ApiResult<RoleAssignmentsResponse>> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)
+    private async Task<(ApiResult<RoleAssignmentsResponse>, TimeSpan?)> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)
     {
         var result = await api.GetRoleAssignmentsAsync(refresh, cancellationToken);
-        // The Api rate-limits forced refreshes (429); its cached list is then the best answer, not an error.
+        // The Api rate-limits forced refreshes (429): its cached list is the best answer now, and the page asks again when allowed.
         return refresh && result.Failure?.Status == StatusCodes.Status429TooManyRequests
-            ? await api.GetRoleAssignmentsAsync(refresh: false, cancellationToken)
-            : result;
+            ? (await api.GetRoleAssignmentsAsync(refresh: false, cancellationToken), result.Failure.RetryAfter ?? TimeSpan.FromSeconds(5))
+            : (result, null);
     }
+
+    /// <summary>Locally the emulator can say which subject and issuer the credential trusts, so a failed exchange shows
+    /// expected beside got. In Azure the pod cannot read its identity's credentials; the page then says so.</summary>
+    private async Task<FederatedCredentialInfo?> TrustedCredentialAsync(IdentityReport? identity, CancellationToken cancellationToken)
+    {
+        if (!emulatorOptions.Value.Enabled || identity is not { ClientId: { } clientId } || !identity.Checks.Any(c => c is { Id: "tokenExchange", Status: "fail" }))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            return await emulator.FindFederatedCredentialAsync(clientId, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            // Only a nicety of local runs: the check still shows what the pod presented and the fix.
+            logger.TrustedCredentialUnavailable(ex);
+            return null;
+        }
+    }
+}
+
+internal static partial class DashboardLoaderLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not read the federated credential from the emulator")]
+    public static partial void TrustedCredentialUnavailable(this ILogger logger, Exception exception);
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace RoleViewer.Web.Dashboard;
 
-public static class Format
+public static partial class Format
 {
     public static string Utc(DateTimeOffset? at) =>
         at is { } value ? value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
@@ -12,6 +13,33 @@ public static class Format
 
     public static string Iso(DateTimeOffset? at) =>
         at is { } value ? value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>A moment as people say it: "12 s ago", "in 54 min", "today 06:12 UTC", "5 Jan 2026".</summary>
+    public static string Human(DateTimeOffset at, DateTimeOffset now)
+    {
+        var span = now - at;
+        var ahead = span < TimeSpan.Zero;
+        var distance = ahead ? -span : span;
+        if (distance < TimeSpan.FromHours(1))
+        {
+            var text = distance < TimeSpan.FromMinutes(1) ? $"{(int)distance.TotalSeconds} s" : $"{(int)distance.TotalMinutes} min";
+            return ahead ? $"in {text}" : $"{text} ago";
+        }
+
+        var utc = at.ToUniversalTime();
+        return utc.Date == now.ToUniversalTime().Date
+            ? utc.ToString("'today' HH:mm 'UTC'", CultureInfo.InvariantCulture)
+            : utc.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Rewrites the round-trip timestamps in a diagnostic text ("2026-12-02T06:12:43.5059520+00:00") as "2026-12-02 06:12:43 UTC".</summary>
+    public static string HumanizeTimestamps(string text) =>
+        IsoTimestamp().Replace(text, match => DateTimeOffset.TryParse(match.Value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? Utc(at)
+            : match.Value);
+
+    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")]
+    private static partial Regex IsoTimestamp();
 
     public static string Duration(TimeSpan span)
     {

@@ -7,22 +7,22 @@ public static class KnownErrors
     {
         ["AADSTS700213"] = (
             "Entra found no federated identity credential matching the token's subject: the pod's service account is not the one the managed identity trusts.",
-            "Make the federated credential's subject equal the pod's service account (system:serviceaccount:<namespace>:<name>), e.g. `az identity federated-credential update --subject system:serviceaccount:roleviewer:roleviewer-api …`, or run the pod under the trusted service account."),
+            "Make the identity trust the subject this pod presents: add a federated credential for it (or run the pod under the trusted service account)."),
         ["AADSTS700211"] = (
             "Entra found no federated identity credential with the token's issuer: the cluster's OIDC issuer URL is not the one the managed identity trusts.",
-            "Set the federated credential's issuer to the cluster's OIDC issuer URL (`az aks show --query oidcIssuerProfile.issuerUrl`)."),
+            "Add a federated credential with the issuer this pod presents (the cluster's OIDC issuer, trailing slash included)."),
         ["AADSTS700212"] = (
             "Entra found no federated identity credential with the token's audience.",
-            "Use the audience api://AzureADTokenExchange on both the credential and the projected token."),
+            "Use the audience api://AzureADTokenExchange on both the federated credential and the projected token."),
         ["AADSTS700024"] = (
             "The projected service-account token has expired.",
-            "The kubelet rotates it; check the token file is mounted and that the pod's clock is right."),
+            "The kubelet rotates it: check that the token file is mounted and keeps changing, and that the node's clock is right."),
         ["AADSTS70021"] = (
-            "No matching federated identity record was found for the presented assertion.",
-            "Compare the credential's issuer, subject and audience with the projected token's claims."),
+            "No federated identity credential matches the presented issuer, subject and audience together.",
+            "Add a federated credential with exactly the issuer, subject and audience this pod presents."),
         ["AuthorizationFailed"] = (
             "The identity signed in, but it may not read role assignments at this scope.",
-            "Grant it a role with Microsoft.Authorization/roleAssignments/read (e.g. Reader or the RoleViewer Reader custom role) at the subscription."),
+            "Grant it a role with Microsoft.Authorization/roleAssignments/read (Reader, or the RoleViewer Reader custom role) at the subscription."),
     };
 
     public static (string What, string Fix)? Explain(string? code) =>

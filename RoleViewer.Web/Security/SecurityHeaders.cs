@@ -2,7 +2,7 @@ namespace Microsoft.AspNetCore.Builder;
 
 public static class SecurityHeaders
 {
-    // Every script is a file served from this origin (blazor.web.js, live.js): no inline script, no eval.
+    // The one script is a file served from this origin (live.js): no inline script, no eval.
     // Styles likewise come only from app.css, so even an injected style attribute does nothing.
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +

@@ -57,7 +57,7 @@ public static class TryItEndpoints
             if (action == "grant")
             {
                 await emulator.GrantAsync(subscriptionId, principalId, roleId, cancellationToken);
-                return Done(context, $"Granted {role} to the app identity at /subscriptions/{subscriptionId}. Watch it appear in Role assignments.");
+                return Done(context, $"Granted {role} to the app identity at /subscriptions/{subscriptionId}. It appears in Role assignments, highlighted.");
             }
 
             var settings = options.Value;
@@ -65,7 +65,7 @@ public static class TryItEndpoints
             {
                 await emulator.EnsureTryItGroupAsync(principalId, cancellationToken);
                 await emulator.GrantAsync(subscriptionId, settings.TryItGroupObjectId, roleId, cancellationToken, principalType: "Group");
-                return Done(context, $"Granted {role} to group {settings.TryItGroupName}, which the app identity belongs to. Watch it appear in Role assignments, marked inherited.");
+                return Done(context, $"Granted {role} to group {settings.TryItGroupName}, which the app identity belongs to. It appears in Role assignments, assigned via the group.");
             }
 
             var removed = await emulator.RevokeAsync(subscriptionId, [principalId, settings.TryItGroupObjectId], roleId, cancellationToken);

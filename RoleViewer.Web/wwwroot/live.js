@@ -1,21 +1,26 @@
-// RoleViewer's only script: background refresh of the live regions, change highlighting, the token
-// countdown, copy buttons, Try-it forms without reload, and the theme switch. Served as a file so the
-// Content-Security-Policy can stay script-src 'self'.
+// RoleViewer's only script: background refresh of the live regions, change highlighting against what this viewer
+// saw, sort and filter in the browser, details rows, copy buttons, Try-it without reload, the token countdown and the
+// theme switch. Served as a file so the Content-Security-Policy can stay script-src 'self'. Without it the page still
+// works: the server renders the same sort and filter from the query string.
 (() => {
   'use strict';
 
   const HIGHLIGHT_MS = 60_000;
+  const SEEN_KEY = 'roleviewer.seen';
   const added = new Map();   // row id -> when it appeared
   const removed = new Map(); // row id -> { html, at }
   let timer = 0;
+  let pendingCountdown = 0;
+  let pointAt = null;        // after a Try-it change: { kind: 'role' | 'identity', until }
 
   const dashboard = () => document.getElementById('dashboard');
   const refreshSeconds = () => Number(dashboard()?.dataset.refreshSeconds) || 10;
-  const liveRows = root => [...root.querySelectorAll('tr[data-id]:not([data-ghost])')];
+  const liveRows = root => [...root.querySelectorAll('tbody[data-id]:not([data-ghost])')];
+  const hasList = () => document.querySelector('#assignments-region [data-testid="assignments-table"], #assignments-region [data-testid="empty-state"]') !== null;
 
-  function schedule(seconds = refreshSeconds()) {
+  function schedule(seconds = refreshSeconds(), forceRefresh = false) {
     clearTimeout(timer);
-    timer = setTimeout(() => refresh(), seconds * 1000);
+    timer = setTimeout(() => refresh(forceRefresh), seconds * 1000);
   }
 
   // forceRefresh: the Api re-reads Azure instead of serving its cache (after a Try-it change).
@@ -35,33 +40,100 @@
       showConnectionProblem(`Lost contact with the RoleViewer web app (${error.message}). ` +
         `Check that the web resource is running; this page retries every ${refreshSeconds()} s by itself.`);
     } finally {
-      schedule();
+      if (!scheduleDeferredRefresh()) schedule();
     }
+  }
+
+  // The Api deferred a forced refresh (its rate limit): count down on screen and ask again when it allows.
+  function scheduleDeferredRefresh() {
+    const pending = document.querySelector('[data-refresh-in]');
+    clearInterval(pendingCountdown);
+    if (!pending) return false;
+    let seconds = Number(pending.dataset.refreshIn) || 5;
+    pendingCountdown = setInterval(() => {
+      seconds = Math.max(0, seconds - 1);
+      const counter = pending.querySelector('[data-refresh-countdown]');
+      if (counter) counter.textContent = String(seconds);
+      if (seconds === 0) clearInterval(pendingCountdown);
+    }, 1000);
+    schedule(seconds, true);
+    return true;
+  }
+
+  // What to give focus back to after the regions are replaced: the same control in the new markup.
+  function focusKey(element) {
+    if (!element?.closest('[data-live-region]')) return null;
+    for (const name of ['id', 'data-sort-key', 'aria-controls', 'data-copy', 'data-copy-target', 'href', 'datetime']) {
+      const value = element.getAttribute(name);
+      if (value) return `[${name}="${CSS.escape(value)}"]`;
+    }
+    return null;
   }
 
   function swap(fragment) {
     const beforeRows = new Map(liveRows(document).map(row => [row.dataset.id, row]));
-    // Rows are "new" only against a list that was on screen; after a loading or error state everything would be.
-    const hadList = document.querySelector('[data-testid="assignments-table"], [data-testid="empty-state"]') !== null;
-    const focusedHref = document.activeElement?.closest('[data-live-region]') ? document.activeElement.getAttribute('href') : null;
+    const focused = focusKey(document.activeElement);
+    const openState = new Map([...document.querySelectorAll('[data-live-region] details[id]')].map(d => [d.id, d.open]));
+    const expanded = [...document.querySelectorAll('[data-live-region] .expand[aria-expanded="true"]')].map(b => b.getAttribute('aria-controls'));
 
     for (const region of fragment.querySelectorAll('[data-live-region]')) {
       const current = document.getElementById(region.id);
-      if (current) current.replaceChildren(...document.adoptNode(region).childNodes);
+      if (!current) continue;
+      if (region.id === 'assignments-region' && keepLastList(current, region)) continue;
+      current.replaceChildren(...document.adoptNode(region).childNodes);
     }
+
+    for (const details of document.querySelectorAll('[data-live-region] details[id]')) {
+      if (openState.has(details.id)) details.open = openState.get(details.id);
+    }
+    for (const id of expanded) setExpanded(document.querySelector(`.expand[aria-controls="${CSS.escape(id)}"]`), true);
 
     const now = Date.now();
-    const afterIds = new Set(liveRows(document).map(row => row.dataset.id));
-    const hasList = document.querySelector('[data-testid="assignments-table"], [data-testid="empty-state"]') !== null;
-    if (hadList && hasList) {
-      for (const id of afterIds) if (!beforeRows.has(id)) added.set(id, now);
-      for (const [id, row] of beforeRows) if (!afterIds.has(id)) removed.set(id, { html: row.outerHTML, at: now });
+    const changedNow = [];
+    if (hasList()) {
+      const current = liveRows(document);
+      const afterIds = new Set(current.map(row => row.dataset.id));
+      const seen = readSeen();
+      if (seen) {
+        // New against what this viewer saw, even if an error or a reload came in between.
+        for (const id of afterIds) if (!seen.has(id) && !added.has(id)) { added.set(id, now); changedNow.push(id); }
+        for (const [id, row] of beforeRows) {
+          if (!afterIds.has(id) && !removed.has(id)) { removed.set(id, { html: row.outerHTML, at: now }); changedNow.push(id); }
+        }
+      }
+      for (const id of afterIds) removed.delete(id);
+      writeSeen(afterIds);
     }
-    for (const id of afterIds) removed.delete(id);
     markChanges(now);
+    applyView(false);
     tickCountdowns();
+    pointAtChange(changedNow);
 
-    if (focusedHref) document.querySelector(`[data-live-region] [href="${CSS.escape(focusedHref)}"]`)?.focus();
+    if (focused) document.querySelector(`[data-live-region] ${focused}`)?.focus({ preventScroll: true });
+  }
+
+  // A failure after a list was on screen does not wipe it: the failure shows above the last list, marked as such.
+  function keepLastList(current, incoming) {
+    const table = current.querySelector('[data-testid="assignments-table"]');
+    const failure = incoming.querySelector('[data-testid="section-failure"]');
+    if (!table || !failure || incoming.querySelector('[data-testid="assignments-table"], [data-testid="empty-state"]')) return false;
+    current.querySelector('[data-testid="section-failure"]')?.remove();
+    current.prepend(document.adoptNode(failure));
+    if (!table.querySelector('[data-kept]')) {
+      table.caption?.insertAdjacentHTML('beforeend', ' <strong data-kept>(the last list this page received)</strong>');
+    }
+    return true;
+  }
+
+  function readSeen() {
+    try {
+      const stored = sessionStorage.getItem(SEEN_KEY);
+      return stored ? new Set(JSON.parse(stored)) : null;
+    } catch { return null; }
+  }
+
+  function writeSeen(ids) {
+    try { sessionStorage.setItem(SEEN_KEY, JSON.stringify([...ids])); } catch { /* private mode: highlights last this page only */ }
   }
 
   function markChanges(now) {
@@ -69,14 +141,15 @@
     for (const [id, ghost] of removed) if (now - ghost.at > HIGHLIGHT_MS) removed.delete(id);
 
     for (const row of liveRows(document)) {
-      if (added.has(row.dataset.id)) {
+      if (added.has(row.dataset.id) && !row.classList.contains('row-added')) {
         row.classList.add('row-added');
         row.querySelector('th')?.insertAdjacentHTML('beforeend', ' <span class="change-badge">new</span>');
       }
     }
-    const body = document.querySelector('table.assignments tbody');
-    if (!body) return;
-    for (const ghost of removed.values()) {
+    const table = document.querySelector('table.assignments');
+    if (!table) return;
+    for (const [id, ghost] of removed) {
+      if (table.querySelector(`tbody[data-id="${CSS.escape(id)}"]`)) continue;
       const template = document.createElement('template');
       template.innerHTML = ghost.html;
       const row = template.content.firstElementChild;
@@ -85,8 +158,119 @@
       row.classList.add('row-removed');
       row.querySelector('.change-badge')?.remove();
       row.querySelector('th')?.insertAdjacentHTML('beforeend', ' <span class="change-badge">removed</span>');
-      body.append(row);
+      table.append(row);
     }
+  }
+
+  function pointAtChange(changedIds) {
+    if (!pointAt || Date.now() > pointAt.until) { pointAt = null; return; }
+    let target = null;
+    if (pointAt.kind === 'identity') target = document.getElementById('identity');
+    else if (changedIds.length > 0) target = document.querySelector(`tbody[data-id="${CSS.escape(changedIds[0])}"]`);
+    if (!target) return;
+    pointAt = null;
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    target.scrollIntoView({ block: 'center', behavior: still ? 'auto' : 'smooth' });
+    target.classList.add('pointed');
+    setTimeout(() => target.classList.remove('pointed'), 4000);
+  }
+
+  // ---- Sort and filter in the browser: the same rules as AssignmentQuery on the server. ----
+
+  const upper = value => (value ?? '').toUpperCase();
+  const compare = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+  function viewFromUrl() {
+    const params = new URLSearchParams(location.search);
+    const keys = [...document.querySelectorAll('a[data-sort-key]')].map(a => a.dataset.sortKey);
+    const sort = keys.includes(params.get('sort')) ? params.get('sort') : 'role';
+    return { sort, desc: upper(params.get('dir')) === 'DESC', q: (params.get('q') ?? '').trim(), type: params.get('type') ?? '' };
+  }
+
+  function setView(view) {
+    const params = new URLSearchParams();
+    params.set('sort', view.sort);
+    params.set('dir', view.desc ? 'desc' : 'asc');
+    if (view.q) params.set('q', view.q);
+    if (view.type) params.set('type', view.type);
+    history.replaceState(history.state, '', `${location.pathname}?${params}${location.hash}`);
+  }
+
+  function applyView(syncForm = true) {
+    const table = document.querySelector('table.assignments');
+    const view = viewFromUrl();
+    if (syncForm) syncFilterForm(view);
+    if (!table) return;
+
+    const rows = [...table.tBodies];
+    rows.sort((a, b) => {
+      const byKey = compare(upper(a.dataset[`sort${view.sort[0].toUpperCase()}${view.sort.slice(1)}`]),
+        upper(b.dataset[`sort${view.sort[0].toUpperCase()}${view.sort.slice(1)}`]));
+      return (view.desc ? -byKey : byKey) || compare(a.dataset.id, b.dataset.id);
+    });
+    table.append(...rows);
+
+    const q = view.q.toLowerCase();
+    let shown = 0;
+    for (const row of rows) {
+      const match = (!view.type || upper(row.dataset.type) === upper(view.type)) && (!q || (row.dataset.search ?? '').includes(q));
+      row.hidden = !match;
+      if (match && !row.hasAttribute('data-ghost')) shown++;
+    }
+    const count = table.querySelector('[data-shown-count]');
+    if (count) count.textContent = String(shown);
+    const none = document.querySelector('[data-no-match]');
+    if (none) none.hidden = shown > 0 || liveRows(table).length === 0;
+    const clear = document.querySelector('[data-clear-filter]');
+    if (clear) clear.hidden = !view.q && !view.type;
+
+    for (const link of table.querySelectorAll('a[data-sort-key]')) {
+      const key = link.dataset.sortKey;
+      const current = key === view.sort;
+      link.closest('th')?.setAttribute('aria-sort', current ? (view.desc ? 'descending' : 'ascending') : 'none');
+      if (!current) link.closest('th')?.removeAttribute('aria-sort');
+      const mark = link.querySelector('.sort-mark');
+      if (mark) mark.textContent = current ? (view.desc ? ' ▼' : ' ▲') : '';
+      const next = new URLSearchParams(location.search);
+      next.set('sort', key);
+      next.set('dir', current && !view.desc ? 'desc' : 'asc');
+      link.setAttribute('href', `/?${next}`);
+    }
+  }
+
+  function syncFilterForm(view) {
+    const form = document.querySelector('form[data-filter]');
+    if (!form) return;
+    if (form.elements.sort) form.elements.sort.value = view.sort;
+    if (form.elements.dir) form.elements.dir.value = view.desc ? 'desc' : 'asc';
+  }
+
+  function readFilterForm() {
+    const form = document.querySelector('form[data-filter]');
+    const current = viewFromUrl();
+    return {
+      sort: form?.elements.sort?.value || current.sort,
+      desc: (form?.elements.dir?.value ?? (current.desc ? 'desc' : 'asc')) === 'desc',
+      q: (form?.elements.q?.value ?? '').trim(),
+      type: form?.elements.type?.value ?? ''
+    };
+  }
+
+  function onSortClick(event) {
+    const link = event.target.closest('a[data-sort-key]');
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return false;
+    event.preventDefault();
+    const view = viewFromUrl();
+    const key = link.dataset.sortKey;
+    setView({ ...view, sort: key, desc: key === view.sort ? !view.desc : false });
+    applyView();
+    return true;
+  }
+
+  function onFilterChange(event) {
+    if (!event.target.closest('form[data-filter]')) return;
+    setView(readFilterForm());
+    applyView(false);
   }
 
   function showConnectionProblem(message) {
@@ -102,23 +286,23 @@
     banner.textContent = message;
   }
 
-  function tickCountdowns() {
-    for (const time of document.querySelectorAll('time[data-countdown]')) {
-      const seconds = Math.round((Date.parse(time.getAttribute('datetime')) - Date.now()) / 1000);
-      time.textContent = seconds >= 0 ? `in ${duration(seconds)}` : `expired ${duration(-seconds)} ago`;
-    }
-  }
+  // ---- Details rows, copy buttons, Try-it, countdowns, theme. ----
 
-  function duration(s) {
-    const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
-    if (d > 0) return `${d} d ${h} h`;
-    if (h > 0) return `${h} h ${m} min`;
-    if (m > 0) return `${m} min ${s % 60} s`;
-    return `${s} s`;
+  function setExpanded(button, open) {
+    if (!button) return;
+    button.setAttribute('aria-expanded', String(open));
+    const target = document.getElementById(button.getAttribute('aria-controls'));
+    if (target) target.hidden = !open;
   }
 
   async function submitTryIt(event) {
     const form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute('data-filter')) {
+      event.preventDefault();
+      setView(readFilterForm());
+      applyView(false);
+      return;
+    }
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-try-it')) return;
     event.preventDefault();
     const status = document.getElementById('try-it-status');
@@ -137,7 +321,10 @@
       status.textContent = response.ok
         ? answer.message
         : `${answer.title ?? `HTTP ${response.status}`}: ${answer.detail ?? 'the web app refused the request; reload the page and try again.'}`;
-      if (response.ok) refresh(true);
+      if (response.ok) {
+        pointAt = { kind: form.dataset.pointsAt === 'identity' ? 'identity' : 'role', until: Date.now() + 60_000 };
+        refresh(true);
+      }
     } catch (error) {
       status.textContent = `The request did not reach the web app (${error.message}); check that it is running and try again.`;
     } finally {
@@ -145,17 +332,32 @@
     }
   }
 
-  async function copy(event) {
-    const button = event.target.closest('[data-copy-target]');
-    if (!button) return;
-    const text = document.getElementById(button.dataset.copyTarget)?.textContent ?? '';
+  async function copy(button) {
+    const text = button.dataset.copy ?? document.getElementById(button.dataset.copyTarget)?.textContent ?? '';
+    const label = button.dataset.label ?? button.textContent;
+    button.dataset.label = label;
     try {
       await navigator.clipboard.writeText(text);
       button.textContent = 'Copied';
     } catch {
-      button.textContent = 'Select the command and copy it';
+      button.textContent = 'Select it and copy';
     }
-    setTimeout(() => { button.textContent = 'Copy command'; }, 3000);
+    setTimeout(() => { button.textContent = label; }, 3000);
+  }
+
+  function tickCountdowns() {
+    for (const time of document.querySelectorAll('time[data-countdown]')) {
+      const seconds = Math.round((Date.parse(time.getAttribute('datetime')) - Date.now()) / 1000);
+      time.textContent = seconds >= 0 ? `in ${duration(seconds)}` : `expired ${duration(-seconds)} ago`;
+    }
+  }
+
+  function duration(s) {
+    const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
+    if (d > 0) return `${d} d ${h} h`;
+    if (h > 0) return `${h} h ${m} min`;
+    if (m > 0) return `${m} min ${s % 60} s`;
+    return `${s} s`;
   }
 
   const themes = ['system', 'light', 'dark'];
@@ -163,9 +365,7 @@
     if (theme === 'system') delete document.documentElement.dataset.theme;
     else document.documentElement.dataset.theme = theme;
     const button = document.getElementById('theme-toggle');
-    if (button) {
-      button.textContent = `Theme: ${theme}`;
-    }
+    if (button) button.textContent = `Theme: ${theme}`;
   }
 
   function toggleTheme() {
@@ -177,14 +377,32 @@
 
   applyTheme(localStorage.getItem('roleviewer.theme') ?? 'system');
   document.addEventListener('submit', submitTryIt);
+  document.addEventListener('input', onFilterChange);
+  document.addEventListener('change', onFilterChange);
   document.addEventListener('click', event => {
-    if (event.target.closest('#theme-toggle')) toggleTheme();
-    else copy(event);
+    const target = event.target;
+    if (target.closest('#theme-toggle')) toggleTheme();
+    else if (target.closest('.expand')) {
+      const button = target.closest('.expand');
+      setExpanded(button, button.getAttribute('aria-expanded') !== 'true');
+    } else if (target.closest('button.copy')) copy(target.closest('button.copy'));
+    else onSortClick(event);
   });
   document.addEventListener('DOMContentLoaded', () => {
     applyTheme(localStorage.getItem('roleviewer.theme') ?? 'system');
+    document.querySelector('form[data-filter] [data-apply]')?.setAttribute('hidden', '');
+    // Rows this viewer has not seen in this tab (e.g. added while the page was closed or reloading) are new too.
+    const seen = readSeen();
+    const now = Date.now();
+    if (hasList()) {
+      const ids = liveRows(document).map(row => row.dataset.id);
+      if (seen) for (const id of ids) if (!seen.has(id)) added.set(id, now);
+      writeSeen(new Set(ids));
+    }
+    markChanges(now);
+    applyView();
     tickCountdowns();
     setInterval(tickCountdowns, 1000);
-    schedule();
+    if (!scheduleDeferredRefresh()) schedule();
   });
 })();

@@ -79,6 +79,7 @@ try
         : $"{failures} page(s) showed no role-assignments table (Api failing?): the figures are not for a warm cache.");
     benchmark.Target("pages with the role-assignments table", $"{requests / samples * samples - failures} of {requests / samples * samples}", "all", failures == 0);
     benchmark.Target("first render p50", p50.Format("0.0", "ms"), "< 300 ms (median of the batches)", p50.Median < 300);
+    await PrintPageWeightAsync(client.BaseAddress!);
     return benchmark.Finish();
 }
 finally
@@ -100,6 +101,32 @@ static async Task<(double Ms, bool Complete)> RenderAsync(HttpClient client)
     var watch = Stopwatch.StartNew();
     var html = await client.GetStringAsync("/");
     return (watch.Elapsed.TotalMilliseconds, html.Contains("data-testid=\"assignments-table\"", StringComparison.Ordinal));
+}
+
+// What a first visit downloads: the page and every stylesheet, script and icon it references, as sent on the wire
+// to a browser that accepts br and gzip (static assets come precompressed; the page itself is not compressed).
+static async Task PrintPageWeightAsync(Uri baseAddress)
+{
+    using var raw = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = baseAddress };
+    raw.DefaultRequestHeaders.AcceptEncoding.ParseAdd("br, gzip");
+    var total = 0L;
+    var page = await raw.GetAsync("/");
+    var html = await page.Content.ReadAsStringAsync();
+    var lines = new List<string> { FormattableString.Invariant($"  {"/",-48} {page.Content.Headers.ContentLength ?? html.Length,8} B  {page.Headers.CacheControl}") };
+    total += page.Content.Headers.ContentLength ?? html.Length;
+    var assets = System.Text.RegularExpressions.Regex.Matches(html, "<(?:link|script)[^>]+(?:href|src)=\"([^\"]+)\"")
+        .Select(m => m.Groups[1].Value).Where(u => !u.StartsWith("http", StringComparison.Ordinal)).Distinct();
+    foreach (var asset in assets)
+    {
+        using var response = await raw.GetAsync(asset.StartsWith('/') ? asset : "/" + asset);
+        var bytes = (await response.Content.ReadAsByteArrayAsync()).LongLength;
+        total += bytes;
+        lines.Add(FormattableString.Invariant(
+            $"  {asset,-48} {bytes,8} B  {string.Join(',', response.Content.Headers.ContentEncoding)} {response.Headers.CacheControl}"));
+    }
+
+    Console.WriteLine(FormattableString.Invariant($"Page weight of a first visit (on the wire, br/gzip accepted): {total} B"));
+    lines.ForEach(Console.WriteLine);
 }
 
 static double Percentile(List<double> sorted, double p) =>

@@ -40,6 +40,14 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
     public bool Stale { get; set; }
 
+    /// <summary>Like the Api's RoleAssignments:RefreshRateLimit: a second ?refresh=true within it answers 429 with Retry-After.</summary>
+    public TimeSpan? RefreshRateLimit { get; set; }
+
+    /// <summary>False: the pod facts of a process outside Kubernetes (no Downward API variables).</summary>
+    public bool PodInKubernetes { get; set; } = true;
+
+    private DateTimeOffset lastForcedRefresh = DateTimeOffset.MinValue;
+
     /// <summary>Role assignments answer this problem (status, upstream code) instead of a list.</summary>
     public (int Status, string Code)? RoleAssignmentsProblem { get; set; }
 
@@ -121,7 +129,21 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             await next(context);
         });
 
-        app.MapGet("/api/role-assignments", () => RoleAssignmentsProblem is { } problem
+        app.MapGet("/api/role-assignments", (bool? refresh, HttpResponse response) =>
+        {
+            if (refresh == true && RefreshRateLimit is { } limit)
+            {
+                var wait = lastForcedRefresh + limit - DateTimeOffset.UtcNow;
+                if (wait > TimeSpan.Zero)
+                {
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Results.Problem(title: "Refresh rate-limited", detail: "A forced refresh ran moments ago.", statusCode: 429);
+                }
+
+                lastForcedRefresh = DateTimeOffset.UtcNow;
+            }
+
+            return RoleAssignmentsProblem is { } problem
             ? Results.Problem(title: "Azure refused to list role assignments", detail: "The identity lacks roleAssignments/read.",
                 statusCode: 502, extensions: new Dictionary<string, object?> { ["upstreamStatus"] = problem.Status, ["upstreamCode"] = problem.Code, ["traceId"] = "00-abc-def-01" })
             : Results.Json(new JsonObject
@@ -133,7 +155,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 ["stale"] = Stale,
                 ["ageSeconds"] = Stale ? 420.0 : 0.0,
                 ["upstreamError"] = Stale ? new JsonObject { ["status"] = 503, ["code"] = "ServiceUnavailable", ["message"] = "ARM is unavailable." } : null,
-            }));
+            });
+        });
 
         app.MapGet("/api/identity", (bool? probe) =>
         {
@@ -158,7 +181,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                     Check("env.AZURE_CLIENT_ID", "Client id configured", "ok", $"AZURE_CLIENT_ID={ClientId}", null),
                     Check("projectedToken", "Projected service-account token", "ok", $"Subject {RightSubject}", null),
                     federated
-                        ? Check("tokenExchange", "Token exchange with Entra", "ok", "Exchanged the projected token for an access token.", null)
+                        ? Check("tokenExchange", "Token exchange with Entra", "ok",
+                            $"Exchanged the projected token for an access token, expires {DateTimeOffset.UtcNow.AddMinutes(55):O}.", null)
                         : Check("tokenExchange", "Token exchange with Entra", "fail",
                             "AADSTS700213: No matching federated identity record found for presented assertion subject.",
                             $"Set the federated credential's subject to {RightSubject}.")),
@@ -183,10 +207,10 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         app.MapGet("/api/pod", () => Results.Json(new JsonObject
         {
             ["podName"] = "api-7d9f-abcde",
-            ["namespace"] = "roleviewer",
-            ["nodeName"] = "aks-node-1",
-            ["podIp"] = "10.244.0.12",
-            ["serviceAccount"] = "roleviewer-api",
+            ["namespace"] = PodInKubernetes ? "roleviewer" : null,
+            ["nodeName"] = PodInKubernetes ? "aks-node-1" : null,
+            ["podIp"] = PodInKubernetes ? "10.244.0.12" : null,
+            ["serviceAccount"] = PodInKubernetes ? "roleviewer-api" : null,
             ["hostName"] = "api-7d9f-abcde",
             ["processUptimeSeconds"] = 3723.5,
             ["startedAt"] = DateTimeOffset.UtcNow.AddSeconds(-3723.5).ToString("O"),
