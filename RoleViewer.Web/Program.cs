@@ -6,6 +6,7 @@ builder.AddServiceDefaults();
 builder.AddRoleViewerApiClient();
 builder.AddDashboard();
 builder.AddTryIt();
+builder.AddPageCompression();
 builder.Services.AddRazorComponents();
 
 var app = builder.Build();
@@ -13,6 +14,7 @@ var app = builder.Build();
 // In every environment: a failure shows the Error page with a request id, never a stack trace.
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseSecurityHeaders();
+app.UseResponseCompression();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
