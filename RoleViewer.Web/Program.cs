@@ -1,4 +1,5 @@
 using RoleViewer.Web.Components;
+using RoleViewer.Web.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,9 +17,10 @@ app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseSecurityHeaders();
 app.UseResponseCompression();
 app.UseAntiforgery();
+app.UseOutputCache();
 
 app.MapStaticAssets();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().CacheOutput(DashboardOutputCache.PolicyName);
 app.MapDashboardFragments();
 app.MapTryIt();
 app.MapDefaultEndpoints();

@@ -29,6 +29,7 @@ public static class DashboardEndpoints
             },
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<DashboardCacheOptions>>()));
+        builder.AddDashboardOutputCache();
         return builder;
     }
 
