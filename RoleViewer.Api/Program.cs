@@ -7,7 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
 builder.AddApiJson();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddSchemaTransformer<ProblemDetailsSchema>());
 builder.Services.AddSingleton(TimeProvider.System);
 
 builder.AddWorkloadIdentity();

@@ -14,7 +14,8 @@ public static class IdentityApi
             .WithSummary("Diagnoses the workload identity, step by step, with a fix for each failing step.")
             .WithDescription("Always 200, even when broken: the body is the diagnosis. Never contains a token. " +
                              "The token exchange is verified by a fresh exchange at most every Identity:ProbeInterval; ?probe=true verifies it now " +
-                             "(at most once per 5 s, else the latest result is reported).");
+                             "(at most once per 5 s, else the latest result is reported).")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 

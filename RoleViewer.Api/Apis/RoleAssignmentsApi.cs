@@ -18,6 +18,7 @@ public static class RoleAssignmentsApi
             .WithSummary("The role assignments of this workload's own identity in its subscription.")
             .WithDescription("Cached for a short TTL; when ARM fails the last good list is served with stale: true. " +
                              "Errors without a cached list are ProblemDetails carrying upstreamStatus and upstreamCode.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)

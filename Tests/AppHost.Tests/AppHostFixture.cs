@@ -14,11 +14,14 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    // Its own emulator state, never the developer's ~/.local/state: runs neither see nor change each other's grants.
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("roleviewer-apphost-tests-").FullName;
+
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [],
+            [$"--Emulator:StateDirectory={_stateDirectory}"],
             (options, _) =>
             {
                 options.DisableDashboard = false;
@@ -50,5 +53,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         {
             await App.DisposeAsync();
         }
+
+        Directory.Delete(_stateDirectory, recursive: true);
     }
 }

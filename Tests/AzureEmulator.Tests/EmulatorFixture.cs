@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AzureEmulator.Tests;
@@ -57,6 +58,9 @@ public class EmulatorFixture : IAsyncLifetime
     /// <summary>Configuration keys (e.g. "Emulator:ServiceAccountTokenLifetimeSeconds") and values; override to change them.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>The emulator's clock (token lifetimes, throttling buckets); override with a fake one to drive time.</summary>
+    protected virtual TimeProvider Clock => TimeProvider.System;
+
     public virtual ValueTask InitializeAsync()
     {
         // The fixture creates the CA first so Kestrel can be given the same server certificate the emulator would use.
@@ -73,7 +77,7 @@ public class EmulatorFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        factory = new EmulatorApplicationFactory(settings);
+        factory = new EmulatorApplicationFactory(settings, Clock);
         factory.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(authority.ServerCertificate));
@@ -150,7 +154,7 @@ public class EmulatorFixture : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    private sealed class EmulatorApplicationFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class EmulatorApplicationFactory(IReadOnlyDictionary<string, string?> settings, TimeProvider clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -158,6 +162,8 @@ public class EmulatorFixture : IAsyncLifetime
             {
                 builder.UseSetting(key, value);
             }
+
+            builder.ConfigureTestServices(services => services.AddSingleton(clock));
         }
     }
 }

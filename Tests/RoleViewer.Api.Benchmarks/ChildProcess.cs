@@ -64,7 +64,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async Task WaitUntilHealthyAsync(Uri health, TimeSpan timeout)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -83,7 +83,7 @@ public sealed class ChildProcess : IAsyncDisposable
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet, or too slow to answer on a loaded machine: ask again until the deadline.
+                // Not listening yet, or too busy to answer in time on a loaded machine: ask again until the deadline.
             }
 
             await Task.Delay(100);

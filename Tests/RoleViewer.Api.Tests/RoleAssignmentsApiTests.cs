@@ -184,17 +184,4 @@ public sealed class RoleAssignmentsApiTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("SubscriptionNotConfigured", problem.GetProperty("upstreamCode").GetString());
     }
-
-    [Fact(Timeout = 30_000)]
-    public async Task OpenApi_Document_DescribesTheThreeEndpoints()
-    {
-        var client = _factory.CreateClient();
-
-        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", TestContext.Current.CancellationToken);
-
-        var paths = document.GetProperty("paths");
-        Assert.True(paths.TryGetProperty("/api/role-assignments", out _));
-        Assert.True(paths.TryGetProperty("/api/identity", out _));
-        Assert.True(paths.TryGetProperty("/api/pod", out _));
-    }
 }

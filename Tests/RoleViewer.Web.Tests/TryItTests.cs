@@ -88,8 +88,10 @@ public sealed class TryItTests(BrowserFixture browser)
 
         await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Federation broken");
         Assert.NotEqual(FakeRoleViewerApi.RightSubject, api.FederatedSubject);
-        // The fake doctor, like the Api's, sees the change only because the web asked it to probe.
-        Assert.Equal(1, api.Probes);
+        // The fake doctor, like the Api's, sees the change only because the web asked it to probe (the web's client
+        // may retry a call once, so a count, not an exact number).
+        var probesAfterBreak = api.Probes;
+        Assert.True(probesAfterBreak >= 1, "the web did not ask the Api's doctor to probe after breaking the federation");
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("Identity is broken", new() { Timeout = 20_000 });
         var failing = page.Locator("li.check-fail[data-check-id='tokenExchange']");
         await Expect(failing).ToContainTextAsync("AADSTS700213");
@@ -101,7 +103,7 @@ public sealed class TryItTests(BrowserFixture browser)
 
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
         Assert.Equal(FakeRoleViewerApi.RightSubject, api.FederatedSubject);
-        Assert.Equal(2, api.Probes);
+        Assert.True(api.Probes > probesAfterBreak, "the web did not ask the Api's doctor to probe after repairing the federation");
     }
 
     [Fact(Timeout = 60_000)]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Core;
 using AzureEmulator.Diagnostics;
 using AzureEmulator.Identity;
@@ -20,6 +21,7 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     private const string Reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
     private const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
     private const string RoleViewerReaderAssignment = "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f";
+    private const string MonitoringPublisherAssignment = "6e8a0c2e-4f6b-4d8f-9a1c-3e5a7c9e1b3d";
     private static readonly string Assignments = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments";
 
     private ArmClient Operator => new(emulator, SeedDirectory.OperatorClientId);
@@ -32,24 +34,42 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     [Fact(Timeout = 60_000)]
     public async Task ListForScope_WhenAssignmentsSpanPages_FollowsAbsoluteNextLinksToEveryItem()
     {
+        var ct = TestContext.Current.CancellationToken;
         var op = Operator;
-        for (var i = 0; i < 3; i++)
+        var before = (await op.ListAllAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", ct)).Items.Count;
+        var created = Enumerable.Range(0, 3)
+            .Select(i => $"{ArmClient.SubscriptionScope}/resourceGroups/rg-pages-{i}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version={ArmClient.ApiVersion}")
+            .ToList();
+        int first, pages;
+        JsonNode? body;
+        List<JsonNode> items;
+        try
         {
-            var (status, _, _) = await op.SendAsync(RequestMethod.Put, $"{ArmClient.SubscriptionScope}/resourceGroups/rg-pages-{i}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version={ArmClient.ApiVersion}",
-                Body(Reader, SeedDirectory.ReaderLessObjectId), TestContext.Current.CancellationToken);
-            Assert.Equal(201, status);
+            foreach (var assignment in created)
+            {
+                Assert.Equal(201, (await op.SendAsync(RequestMethod.Put, assignment, Body(Reader, SeedDirectory.ReaderLessObjectId), ct)).Status);
+            }
+
+            (first, body, _) = await op.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", ct);
+            (items, pages) = await op.ListAllAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", ct);
+        }
+        finally
+        {
+            // Through ARM, so that the other tests of this class see the seeded assignments only.
+            foreach (var assignment in created)
+            {
+                await op.SendAsync(RequestMethod.Delete, assignment, null, ct);
+            }
         }
 
-        var (first, body, _) = await op.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
         var nextLink = new Uri(body!["nextLink"]!.GetValue<string>());
-        var (items, pages) = await op.ListAllAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
 
         Assert.Equal(200, first);
         Assert.Equal(emulator.Origin.GetLeftPart(UriPartial.Authority), nextLink.GetLeftPart(UriPartial.Authority));
         Assert.Contains("api-version=2022-04-01", nextLink.Query, StringComparison.Ordinal);
         Assert.Contains("$skipToken=", nextLink.Query, StringComparison.Ordinal);
-        Assert.True(pages >= 3, $"expected at least 3 pages, got {pages}");
-        Assert.True(items.Count >= 6);
+        Assert.Equal(before + 3, items.Count);
+        Assert.Equal((items.Count + 1) / 2, pages);
         Assert.Equal(items.Count, items.Select(i => i["name"]!.GetValue<string>()).Distinct().Count());
         Assert.Contains(items, i => i["name"]!.GetValue<string>() == RoleViewerReaderAssignment);
     }
@@ -68,7 +88,9 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
 
         var only = Assert.Single(atScope!["value"]!.AsArray());
         Assert.Equal(RoleViewerReaderAssignment, only!["name"]!.GetValue<string>());
-        Assert.Equal(2, all!["value"]!.AsArray().Count); // also Monitoring Metrics Publisher on Application Insights, below the subscription
+        // Also Monitoring Metrics Publisher on Application Insights, below the subscription (seeded).
+        Assert.Contains(all!["value"]!.AsArray(), a => a!["name"]!.GetValue<string>() == MonitoringPublisherAssignment);
+        Assert.All(all["value"]!.AsArray(), a => Assert.Equal(SeedDirectory.ApiObjectId, a!["properties"]!["principalId"]!.GetValue<string>()));
         var properties = only["properties"]!.AsObject();
         Assert.Equal(
             ["roleDefinitionId", "principalId", "principalType", "scope", "condition", "conditionVersion", "createdOn", "updatedOn", "createdBy", "updatedBy", "delegatedManagedIdentityResourceId", "description"],
@@ -163,17 +185,26 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
         var original = (await op.GetAsync(assignment, TestContext.Current.CancellationToken)).Body!;
 
         var before = await app.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
-        Assert.Equal(200, (await op.SendAsync(RequestMethod.Delete, assignment, null, TestContext.Current.CancellationToken)).Status);
-        var revoked = await app.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
-        var regranted = await op.SendAsync(RequestMethod.Put, assignment, new
+        (int Status, JsonNode? Body, Response Raw) revoked, regranted;
+        try
         {
-            properties = new
+            Assert.Equal(200, (await op.SendAsync(RequestMethod.Delete, assignment, null, TestContext.Current.CancellationToken)).Status);
+            revoked = await app.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            // Granted again whatever happened: the seeded assignment is what the other tests of this class list.
+            regranted = await op.SendAsync(RequestMethod.Put, assignment, new
             {
-                roleDefinitionId = original["properties"]!["roleDefinitionId"]!.GetValue<string>(),
-                principalId = SeedDirectory.ApiObjectId,
-                principalType = "ServicePrincipal",
-            },
-        }, TestContext.Current.CancellationToken);
+                properties = new
+                {
+                    roleDefinitionId = original["properties"]!["roleDefinitionId"]!.GetValue<string>(),
+                    principalId = SeedDirectory.ApiObjectId,
+                    principalType = "ServicePrincipal",
+                },
+            }, TestContext.Current.CancellationToken);
+        }
+
         var after = await app.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
 
         Assert.Equal(200, before.Status);

@@ -2,23 +2,23 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AzureEmulator.Tests.Arm;
 
 /// <summary>
-/// ARM's read bucket (250) refilling slowly, at one read per 5 s instead of 25 per second: a refused caller is then
-/// blocked for seconds rather than 40 ms, so "the next call meets a 429" holds however loaded the test machine is.
+/// The emulator on a fake clock that moves only when the test says so: ARM's read bucket (250, refilling 25 per
+/// second) then refills not at all while a test empties it, so every count and the 429 are exact on any machine.
 /// </summary>
-public sealed class SlowRefillEmulatorFixture : EmulatorFixture
+public sealed class FrozenClockEmulatorFixture : EmulatorFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Emulator:Arm:ReadRefillPerSecond"] = "0.2",
-    };
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider Clock => Time;
 }
 
 /// <summary>Its own emulator: emptying a principal's read bucket must not slow other test classes down.</summary>
-public sealed class ArmThrottlingTests(SlowRefillEmulatorFixture emulator) : IClassFixture<SlowRefillEmulatorFixture>
+public sealed class ArmThrottlingTests(FrozenClockEmulatorFixture emulator) : IClassFixture<FrozenClockEmulatorFixture>
 {
     private static readonly string Assignments = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments?api-version={ArmClient.ApiVersion}";
 
@@ -30,7 +30,7 @@ public sealed class ArmThrottlingTests(SlowRefillEmulatorFixture emulator) : ICl
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://management.azure.com/", ct));
 
-        // The pipeline client fetches its token now, so that later its first attempt comes while the principal is still blocked.
+        // The pipeline client fetches its token now (admin calls are not throttled), so that later only ARM calls count.
         var pipeline = new ArmClient(emulator, SeedDirectory.ApiClientId);
         (await http.DeleteAsync(new Uri("/admin/arm/throttle", UriKind.Relative), ct)).EnsureSuccessStatusCode();
         var throttledBefore = await CountThrottledAsync(ct);
@@ -51,18 +51,24 @@ public sealed class ArmThrottlingTests(SlowRefillEmulatorFixture emulator) : ICl
 
         Assert.NotNull(firstThrottled);
         Assert.Equal("SubscriptionRequestsThrottled", firstThrottled.Value.Code);
-        // Retry-After is the time until the next token: (1 - fraction left) / 0.2 per second, rounded up.
-        Assert.True(int.TryParse(firstThrottled.Value.RetryAfter, out var retryAfter) && retryAfter is >= 1 and <= 5, $"Retry-After: {firstThrottled.Value.RetryAfter}");
-        Assert.True(remaining.Count > 250, $"throttled after {remaining.Count} reads; the bucket holds 250");
-        Assert.Equal(249, remaining[0]);
-        Assert.True(remaining.Zip(remaining.Skip(1)).Take(200).All(p => p.Second <= p.First), "remaining reads must count down");
+        // The next token comes in 1/25 s, announced in whole seconds.
+        Assert.Equal("1", firstThrottled.Value.RetryAfter);
+        Assert.Equal([.. Enumerable.Range(0, 250).Reverse(), 0], remaining);
 
-        // Azure.Core's retry policy waits for Retry-After and tries again; the call succeeds without the caller seeing the 429.
-        var (status, _, _) = await pipeline.GetAsync(Assignments, ct);
-        var throttledAfter = await CountThrottledAsync(ct);
+        // Azure.Core's retry policy meets the 429, waits Retry-After (real time: it has no clock to inject) and tries
+        // again once the bucket has refilled on the emulator's clock; the caller never sees the 429.
+        var call = pipeline.GetAsync(Assignments, ct);
+        while (await CountThrottledAsync(ct) < throttledBefore + 2)
+        {
+            await Task.Delay(20, ct);
+        }
+
+        emulator.Time.Advance(TimeSpan.FromSeconds(1));
+        var (status, _, _) = await call;
 
         Assert.Equal(200, status);
-        Assert.True(throttledAfter >= throttledBefore + 2, "besides the raw 429, the pipeline should have met at least one 429 before succeeding");
+        // At least the raw 429 and the pipeline's first try; one more if a loaded machine let the retry come first.
+        Assert.True(await CountThrottledAsync(ct) >= throttledBefore + 2);
     }
 
     private async Task<long> CountThrottledAsync(CancellationToken ct) =>

@@ -160,8 +160,11 @@ public sealed class EmulatorHost : IAsyncLifetime
     }
 }
 
-/// <summary>The API in-process with its real credential and ARM client, pointed at the emulator.</summary>
-public sealed class EmulatorApiFactory(EmulatorHost emulator, Action<Dictionary<string, string?>>? configure = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The API in-process with its real credential and ARM client, pointed at the emulator; with <paramref name="time"/>,
+/// its cache TTL, StaleAfter and failure backoff run on that clock instead of the machine's.
+/// </summary>
+public sealed class EmulatorApiFactory(EmulatorHost emulator, Action<Dictionary<string, string?>>? configure = null, TimeProvider? time = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -173,6 +176,13 @@ public sealed class EmulatorApiFactory(EmulatorHost emulator, Action<Dictionary<
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton(emulator.CreateTransport()));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(emulator.CreateTransport());
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+        });
     }
 }

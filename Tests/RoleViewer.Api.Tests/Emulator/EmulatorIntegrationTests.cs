@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 
 namespace RoleViewer.Api.Tests.Emulator;
 
@@ -27,7 +28,9 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
     public async Task GetRoleAssignments_AgainstEmulator_ListsSeededRoleAndFollowsGrantAndRevoke()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var factory = new EmulatorApiFactory(emulator, s => s["RoleAssignments:RefreshRateLimit"] = "00:00:00");
+        // A fake clock that does not move: a forced refresh waits for ARM instead of serving the old list after a real
+        // StaleAfter (2 s), which a loaded machine can exceed.
+        await using var factory = new EmulatorApiFactory(emulator, s => s["RoleAssignments:RefreshRateLimit"] = "00:00:00", new FakeTimeProvider(DateTimeOffset.UtcNow));
         var api = factory.CreateClient();
 
         var before = await RoleNamesAsync(api, "/api/role-assignments", ct);
@@ -36,23 +39,27 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
 
         var name = Guid.NewGuid().ToString();
         var path = $"{EmulatorHost.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments/{name}";
-        using (var grant = await emulator.ArmAsOperatorAsync(HttpMethod.Put, path, new
+        try
         {
-            properties = new
+            using (var grant = await emulator.ArmAsOperatorAsync(HttpMethod.Put, path, new
             {
-                roleDefinitionId = $"{EmulatorHost.SubscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/{ReaderRoleId}",
-                principalId = TestIds.ObjectId,
-                principalType = "ServicePrincipal",
-            },
-        }, ct))
-        {
-            Assert.True(grant.IsSuccessStatusCode, await grant.Content.ReadAsStringAsync(ct));
+                properties = new
+                {
+                    roleDefinitionId = $"{EmulatorHost.SubscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/{ReaderRoleId}",
+                    principalId = TestIds.ObjectId,
+                    principalType = "ServicePrincipal",
+                },
+            }, ct))
+            {
+                Assert.True(grant.IsSuccessStatusCode, await grant.Content.ReadAsStringAsync(ct));
+            }
+
+            Assert.Contains("Reader", await RoleNamesAsync(api, "/api/role-assignments?refresh=true", ct));
         }
-
-        Assert.Contains("Reader", await RoleNamesAsync(api, "/api/role-assignments?refresh=true", ct));
-
-        using (var revoke = await emulator.ArmAsOperatorAsync(HttpMethod.Delete, path, null, ct))
+        finally
         {
+            // Through ARM, whatever happened above: the other tests of this class expect the seeded assignments only.
+            using var revoke = await emulator.ArmAsOperatorAsync(HttpMethod.Delete, path, null, ct);
             Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync(ct));
         }
 
@@ -194,12 +201,10 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
     public async Task ArmFaults_AgainstEmulator_ServeTheLastGoodListAsStaleThenRecover(int status)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var factory = new EmulatorApiFactory(emulator, s =>
-        {
-            s["RoleAssignments:CacheTtl"] = "00:00:01";
-            s["RoleAssignments:FailureBackoff"] = "00:00:00";
-            s["Arm:MaxRetries"] = "0";
-        });
+        // The API's clock is fake: the TTL (10 s), StaleAfter (2 s) and failure backoff (1 s) pass only when the test
+        // says so, never because a loaded machine was slow.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var factory = new EmulatorApiFactory(emulator, s => s["Arm:MaxRetries"] = "0", time);
         var api = factory.CreateClient();
         var good = await api.GetFromJsonAsync<JsonElement>("/api/role-assignments", ct);
         Assert.False(good.GetProperty("stale").GetBoolean());
@@ -207,7 +212,7 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
         await emulator.PutFaultsAsync("arm", new { errorRates = new Dictionary<string, double> { [$"{status}"] = 1.0 }, retryAfterSeconds = 0 }, ct);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+            time.Advance(TimeSpan.FromSeconds(11));
             var stale = await api.GetFromJsonAsync<JsonElement>("/api/role-assignments", ct);
 
             Assert.True(stale.GetProperty("stale").GetBoolean());
@@ -219,7 +224,7 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
             await emulator.ClearFaultsAsync("arm", ct);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2), ct);
+        time.Advance(TimeSpan.FromSeconds(1));
         var recovered = await api.GetFromJsonAsync<JsonElement>("/api/role-assignments", ct);
         Assert.False(recovered.GetProperty("stale").GetBoolean());
     }

@@ -25,7 +25,8 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
             // What the AppHost's WithReference(api) sets: service discovery resolves https+http://api to it.
             ["services:api:http:0"] = apiUrl ?? api.Url,
             ["Dashboard:RefreshSeconds"] = "2",
-            ["Api:Timeout"] = "00:00:02",
+            // Generous: Chromium, the fakes and other test processes share 2 cores; the fake answers at once when healthy.
+            ["Api:Timeout"] = "00:00:10",
             ["Emulator:Endpoint"] = emulator,
         });
         // Not UseKestrel(0): that overload rewrites the server addresses after the app has started binding, a race

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -32,6 +35,60 @@ public sealed class AppHostWebFixture : IAsyncLifetime
 
         WebUrl = App.GetEndpoint("web", "http");
     }
+
+    private const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
+    private const string ApiClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
+    private const string ApiObjectId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
+    private const string OperatorClientId = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
+    private const string TryItGroupObjectId = "b7e1c3a5-9d2f-4e8b-a6c4-0f2e4d6b8a1c";
+    public const string ApiSubject = "system:serviceaccount:roleviewer:roleviewer-api";
+
+    /// <summary>
+    /// Undoes a Try-it grant through the emulator's ARM and admin API, not the page: it works whatever state the page
+    /// is in. Deletes the role's assignments of the app identity and of the Try-it group, then the group.
+    /// </summary>
+    public async Task RevokeThroughEmulatorAsync(string roleDefinitionGuid, CancellationToken cancellationToken)
+    {
+        using var emulator = CreateEmulatorClient();
+        using var token = await emulator.PostAsJsonAsync("/admin/tokens", new { clientId = OperatorClientId, resource = "https://management.azure.com/" }, cancellationToken);
+        token.EnsureSuccessStatusCode();
+        emulator.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<JsonNode>(cancellationToken))!["access_token"]!.GetValue<string>());
+        foreach (var principal in new[] { ApiObjectId, TryItGroupObjectId })
+        {
+            var list = await emulator.GetFromJsonAsync<JsonNode>(
+                $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter={Uri.EscapeDataString($"principalId eq '{principal}'")}", cancellationToken);
+            foreach (var assignment in list!["value"]!.AsArray().Where(a => a!["properties"]!["roleDefinitionId"]!.GetValue<string>().EndsWith(roleDefinitionGuid, StringComparison.OrdinalIgnoreCase)))
+            {
+                using var deleted = await emulator.DeleteAsync($"{assignment!["id"]!.GetValue<string>()}?api-version=2022-04-01", cancellationToken);
+                deleted.EnsureSuccessStatusCode();
+            }
+        }
+
+        using var group = await emulator.DeleteAsync($"/admin/groups/{TryItGroupObjectId}", cancellationToken);
+        Assert.True(group.IsSuccessStatusCode || group.StatusCode == HttpStatusCode.NotFound, $"DELETE /admin/groups answered {(int)group.StatusCode}");
+    }
+
+    /// <summary>Gives the app identity's federated credential its right subject again, through the emulator's admin API.</summary>
+    public async Task RestoreFederationThroughEmulatorAsync(CancellationToken cancellationToken)
+    {
+        using var emulator = CreateEmulatorClient();
+        var directory = await emulator.GetFromJsonAsync<JsonNode>("/admin/directory", cancellationToken);
+        var credential = directory!["directory"]!["identities"]!.AsArray()
+            .Single(i => i!["clientId"]!.GetValue<string>() == ApiClientId)!["federatedCredentials"]!.AsArray().Single()!;
+        using var response = await emulator.PutAsJsonAsync($"/admin/identities/{ApiClientId}/federated-credentials/{credential["name"]!.GetValue<string>()}", new
+        {
+            issuer = credential["issuer"]!.GetValue<string>(),
+            subject = ApiSubject,
+            audiences = credential["audiences"]!.DeepClone(),
+        }, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private HttpClient CreateEmulatorClient() => new(EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt")))
+    {
+        BaseAddress = App.GetEndpoint("emulator", "https"),
+        Timeout = TimeSpan.FromSeconds(60),
+    };
 
     public Task StopAsync(string resource, CancellationToken cancellationToken) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
