@@ -9,6 +9,8 @@ public sealed class Figure(string name, string unit, string target, string befor
 
     public string Name { get; } = name;
 
+    public string Target { get; } = target;
+
     public void Add(double sample) => _samples.Add(sample);
 
     public bool HasTarget => meets is not null;
@@ -25,14 +27,15 @@ public sealed class Figure(string name, string unit, string target, string befor
         }
     }
 
+    public string Measured => _samples.Count == 0
+        ? "not measured"
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{Format(Median)} {unit} (min {Format(_samples.Min())}, max {Format(_samples.Max())}, n={_samples.Count})");
+
     public string Row()
     {
-        var measured = _samples.Count == 0
-            ? "not measured"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"{Format(Median)} {unit} (min {Format(_samples.Min())}, max {Format(_samples.Max())}, n={_samples.Count})");
         var verdict = Met switch { true => "met", false => "MISSED", null => "" };
-        return $"| {Name} | {measured} | {target} | {before} | {verdict} |";
+        return $"| {Name} | {Measured} | {Target} | {before} | {verdict} |";
     }
 
     private static string Format(double value) => value switch

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace RoleViewer.Load.Benchmarks;
 
-/// <summary>CPU time and working set of a server process, found by the loopback port it listens on.</summary>
+/// <summary>CPU time and working set of a server process.</summary>
 public sealed class ProcessMeter(Process process, string name)
 {
     public string Name { get; } = name;
@@ -26,46 +26,36 @@ public sealed class ProcessMeter(Process process, string name)
         }
     }
 
-    private static readonly string[] SocketTables = ["/proc/net/tcp", "/proc/net/tcp6"];
-
-    public static ProcessMeter ForPort(int port, string name) =>
-        new(Process.GetProcessById(ListeningPid(port) ?? throw new InvalidOperationException(
-            $"No process of this user listens on port {port} ({name}); is it running?")), name);
-
-    /// <summary>The process whose socket listens on the port: /proc/net/tcp{,6} gives the socket's inode, /proc/*/fd its owner.</summary>
-    private static int? ListeningPid(int port)
+    /// <summary>
+    /// The service process whose environment holds <paramref name="marker"/> (the AppHost's DCP launches services
+    /// detached and behind a proxy, so neither the process tree nor the endpoint's port leads to them), not the
+    /// <c>dotnet run</c> that started it.
+    /// </summary>
+    public static ProcessMeter ForEnvironmentMarker(string marker, string name)
     {
-        var hexPort = port.ToString("X4", CultureInfo.InvariantCulture);
-        var inodes = SocketTables
-            .Where(File.Exists)
-            .SelectMany(File.ReadLines)
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length > 9 && f[1].EndsWith(":" + hexPort, StringComparison.Ordinal) && f[3] == "0A")
-            .Select(f => $"socket:[{f[9]}]")
-            .ToHashSet();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            if (int.TryParse(Path.GetFileName(directory), out var pid)
+                && TryRead(Path.Combine(directory, "environ")) is { } environment
+                && environment.Split('\0').Contains(marker)
+                && !(TryRead(Path.Combine(directory, "cmdline")) ?? "").Split('\0').Contains("run"))
             {
-                continue;
-            }
-
-            try
-            {
-                foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(directory, "fd")))
-                {
-                    if (new FileInfo(fd).LinkTarget is { } target && inodes.Contains(target))
-                    {
-                        return pid;
-                    }
-                }
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-            {
-                // Another user's process, or gone: not ours.
+                return new ProcessMeter(Process.GetProcessById(pid), name);
             }
         }
 
-        return null;
+        throw new InvalidOperationException($"No process with {marker} in its environment was found.");
+    }
+
+    private static string? TryRead(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

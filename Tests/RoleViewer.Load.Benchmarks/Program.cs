@@ -3,7 +3,7 @@
 // point 4 with its target and the figure before issue 15. See README.md for the commands.
 //
 //   dotnet run -c Release --project Tests/RoleViewer.Load.Benchmarks [-- --config deployed|apphost|both --seconds 10
-//       --warmup-seconds 3 --samples 3 --threads 2 --connections 50]
+//       --warmup-seconds 3 --samples 3 --threads 2 --connections 50 --record Tests/RoleViewer.Load.Benchmarks/runs/NAME.md]
 using System.Diagnostics;
 using System.Globalization;
 using RoleViewer.Load.Benchmarks;
@@ -20,8 +20,8 @@ var warmup = TimeSpan.FromSeconds(IntOption("--warmup-seconds", 3));
 var samples = IntOption("--samples", 3);
 var load = new LoadGenerator(IntOption("--threads", 2), IntOption("--connections", 50));
 
-Console.WriteLine($"RoleViewer load benchmark: {Environment.ProcessorCount} cores, {load.Name}, {samples} sample(s) of {seconds.TotalSeconds:0} s per figure after {warmup.TotalSeconds:0} s warm-up");
-Console.WriteLine($"Load average before: {LoadAverage()} (other processes on this machine skew every figure; compare ratios within one run)");
+var run = BenchmarkRun.Start("RoleViewer load benchmark (issue 15)", args);
+Console.WriteLine($"{load.Name}, {samples} sample(s) of {seconds.TotalSeconds:0} s per figure after {warmup.TotalSeconds:0} s warm-up; ratios are taken within one sample");
 
 var figures = new List<Figure>();
 if (config is "deployed" or "both")
@@ -37,8 +37,6 @@ if (config is "apphost" or "both")
 }
 
 Console.WriteLine();
-Console.WriteLine($"Load average after: {LoadAverage()}");
-Console.WriteLine();
 Console.WriteLine("| Figure | Measured: median (min, max, samples) | Target | Before (issue 15) | |");
 Console.WriteLine("|---|---|---|---|---|");
 foreach (var figure in figures)
@@ -46,10 +44,12 @@ foreach (var figure in figures)
     Console.WriteLine(figure.Row());
 }
 
-var missed = figures.Where(f => f.Met == false).Select(f => f.Name).ToList();
-Console.WriteLine();
-Console.WriteLine(missed.Count == 0 ? "Every target met." : $"Missed: {string.Join("; ", missed)}.");
-return missed.Count == 0 ? 0 : 1;
+foreach (var figure in figures.Where(f => f.Met is not null))
+{
+    run.Target(figure.Name, figure.Measured, figure.Target, figure.Met == true);
+}
+
+return run.Finish();
 
 async Task<List<Figure>> MeasureAsync(string configuration, IServices services, bool deployed)
 {
@@ -185,8 +185,6 @@ static async Task<string> WaitForPageAsync(Uri web)
 
     throw new InvalidOperationException($"The page never showed the role-assignments table (Api failing?):\n{html[..Math.Min(html.Length, 2000)]}");
 }
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 string? Option(string name)
 {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -153,6 +154,13 @@ public sealed class AppHostServices : IServices
                 options.AllowUnsecuredTransport = true;
             },
             start.Token);
+        // Marks this run's api and web processes, so their CPU time and working set can be read.
+        var marker = $"ROLEVIEWER_LOAD_BENCHMARK={Guid.NewGuid():N}";
+        foreach (var project in builder.Resources.OfType<ProjectResource>().Where(p => p.Name is "api" or "web").ToList())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment(marker.Split('=')[0], $"{marker.Split('=')[1]}-{project.Name}");
+        }
+
         // Resource logs stay in the dashboard; the console shows the figures only.
         builder.Services.AddLogging(logging => logging.ClearProviders());
         services._app = await builder.BuildAsync(start.Token);
@@ -164,8 +172,8 @@ public sealed class AppHostServices : IServices
 
         services.Web = services._app.GetEndpoint("web", "http");
         services.Api = services._app.GetEndpoint("api", "http");
-        services.WebProcess = ProcessMeter.ForPort(services.Web.Port, "web");
-        services.ApiProcess = ProcessMeter.ForPort(services.Api.Port, "api");
+        services.WebProcess = ProcessMeter.ForEnvironmentMarker($"{marker}-web", "web");
+        services.ApiProcess = ProcessMeter.ForEnvironmentMarker($"{marker}-api", "api");
         services._admin = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(services._state, "tls", "ca.crt")))
         {
             BaseAddress = services._app.GetEndpoint("emulator", "https"),
