@@ -33,6 +33,19 @@ public enum AssignmentChangeOutcome
 
 public sealed record AssignmentChange(AssignmentChangeOutcome Outcome, RoleAssignmentRecord Assignment);
 
+public enum DefinitionChangeOutcome
+{
+    Created,
+    Updated,
+    Deleted,
+    Missing,
+    BuiltIn,
+    NameTaken,
+    HasAssignments,
+}
+
+public sealed record DefinitionChange(DefinitionChangeOutcome Outcome, RoleDefinitionRecord? Definition);
+
 /// <summary>
 /// Role definitions and role assignments. Seeded from Seed/authorization.json on first start, then kept in
 /// &lt;state&gt;/authorization.json, saved atomically before any change is served.
@@ -119,6 +132,54 @@ public sealed partial class AuthorizationStore
 
             Commit(state.State with { RoleAssignments = [.. state.State.RoleAssignments, requested] });
             return new(AssignmentChangeOutcome.Created, requested);
+        }
+    }
+
+    /// <summary>Creates or replaces a custom role definition; refuses a second custom role of the same name, as ARM does.</summary>
+    public DefinitionChange PutDefinition(RoleDefinitionRecord requested)
+    {
+        lock (gate)
+        {
+            var state = current;
+            if (state.Definitions.TryGetValue(requested.Id, out var existing) && existing.IsBuiltIn)
+            {
+                return new(DefinitionChangeOutcome.BuiltIn, existing);
+            }
+
+            if (state.Definitions.Values.FirstOrDefault(d => d.Id != requested.Id && !d.IsBuiltIn && d.RoleName.Equals(requested.RoleName, StringComparison.OrdinalIgnoreCase)) is { } sameName)
+            {
+                return new(DefinitionChangeOutcome.NameTaken, sameName);
+            }
+
+            var stored = existing is null ? requested : requested with { CreatedOn = existing.CreatedOn, CreatedBy = existing.CreatedBy };
+            Commit(state.State with { RoleDefinitions = [.. state.State.RoleDefinitions.Where(d => d.Id != requested.Id), stored] });
+            return new(existing is null ? DefinitionChangeOutcome.Created : DefinitionChangeOutcome.Updated, stored);
+        }
+    }
+
+    /// <returns>Deleted with the removed role, Missing when there was none, or why it stays (built in, still assigned).</returns>
+    public DefinitionChange DeleteDefinition(Guid id)
+    {
+        lock (gate)
+        {
+            var state = current;
+            if (!state.Definitions.TryGetValue(id, out var existing))
+            {
+                return new(DefinitionChangeOutcome.Missing, null);
+            }
+
+            if (existing.IsBuiltIn)
+            {
+                return new(DefinitionChangeOutcome.BuiltIn, existing);
+            }
+
+            if (state.Assignments.Any(a => a.RoleDefinitionId == id))
+            {
+                return new(DefinitionChangeOutcome.HasAssignments, existing);
+            }
+
+            Commit(state.State with { RoleDefinitions = [.. state.State.RoleDefinitions.Where(d => d.Id != id)] });
+            return new(DefinitionChangeOutcome.Deleted, existing);
         }
     }
 

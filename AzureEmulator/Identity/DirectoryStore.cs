@@ -248,6 +248,66 @@ public sealed class DirectoryStore
         }
     }
 
+    /// <summary>Entra's limit of password credentials per application is not documented as lower; 20 keeps the file small.</summary>
+    public const int MaxClientSecrets = 20;
+
+    public ClientSecretChange AddClientSecret(string clientId, string? displayName, TimeSpan lifetime, DateTimeOffset now)
+    {
+        if (displayName?.Length > 120 || lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(730))
+        {
+            return new ClientSecretChange(ClientSecretOutcome.Invalid, null, null,
+                "displayName must be at most 120 characters and lifetimeDays between 1 and 730 (Entra's limit for new secrets is two years).");
+        }
+
+        lock (gate)
+        {
+            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            if (identity is null)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.IdentityNotFound, null, null, UnknownIdentity(clientId));
+            }
+
+            if (identity.Kind != "Application")
+            {
+                return new ClientSecretChange(ClientSecretOutcome.NotAnApplication, null, null,
+                    $"'{identity.DisplayName}' is a {identity.Kind}; Entra gives managed identities no client secrets. Use an application's client id.");
+            }
+
+            if (identity.ClientSecrets.Count >= MaxClientSecrets)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.LimitReached, null, null,
+                    $"'{identity.DisplayName}' already has {MaxClientSecrets} client secrets. Delete one first.");
+            }
+
+            var (secret, text) = ClientSecret.Create(displayName, now, lifetime);
+            var updated = identity with { ClientSecrets = [.. identity.ClientSecrets, secret] };
+            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            return new ClientSecretChange(ClientSecretOutcome.Added, secret, text, null);
+        }
+    }
+
+    public ClientSecretChange RemoveClientSecret(string clientId, Guid keyId)
+    {
+        lock (gate)
+        {
+            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            if (identity is null)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.IdentityNotFound, null, null, UnknownIdentity(clientId));
+            }
+
+            var remaining = identity.ClientSecrets.Where(s => s.KeyId != keyId).ToList();
+            if (remaining.Count == identity.ClientSecrets.Count)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.SecretNotFound, null, null, $"'{identity.DisplayName}' has no client secret with keyId '{keyId}'.");
+            }
+
+            var updated = identity with { ClientSecrets = remaining };
+            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            return new ClientSecretChange(ClientSecretOutcome.Removed, null, null, null);
+        }
+    }
+
     private void Commit(DirectoryState next)
     {
         // Save first: a change that cannot be persisted must not be served either.

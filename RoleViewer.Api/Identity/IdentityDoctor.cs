@@ -262,7 +262,7 @@ public sealed class IdentityDoctor(
 
             return listing.Items.Count == 0
                 ? new(id, title, IdentityCheck.Warn, $"ARM answered, but the identity holds no role assignment in subscription {listing.SubscriptionId}.",
-                    $"Grant the identity the \"{FailureTranslator.ReaderRoleName}\" custom role or Reader at /subscriptions/{listing.SubscriptionId}.")
+                    $"Grant the identity the \"{FailureTranslator.ReaderRoleNameIn(listing.SubscriptionId)}\" custom role or Reader at /subscriptions/{listing.SubscriptionId}.")
                 : new(id, title, IdentityCheck.Ok,
                     $"{listing.Items.Count} role assignment(s) listed in subscription {listing.SubscriptionId} ({string.Join(", ", listing.Items.Select(i => i.RoleName).Distinct())}).", null);
         }

@@ -21,7 +21,14 @@ public sealed record FailureContext(
 /// <summary>Turns Azure.Identity, MSAL, Azure.Core and socket exceptions into an upstream code plus a fix.</summary>
 public static partial class FailureTranslator
 {
+    /// <summary>Prefix of the custom role's name; infra/main.bicep appends the subscription (see <see cref="ReaderRoleNameIn"/>).</summary>
     public const string ReaderRoleName = "RoleViewer Reader";
+
+    /// <summary>
+    /// The custom role as `azd up` creates it: role names are unique per Entra tenant, so the subscription id is
+    /// part of the name ("RoleViewer Reader (&lt;subscription id&gt;)").
+    /// </summary>
+    public static string ReaderRoleNameIn(string? subscriptionId) => $"{ReaderRoleName} ({subscriptionId ?? "<subscription id>"})";
 
     [GeneratedRegex(@"AADSTS(\d+)")]
     private static partial Regex AadstsCode();
@@ -142,7 +149,7 @@ public static partial class FailureTranslator
         var subscription = c.SubscriptionId ?? "<subscription>";
         return (status, code) switch
         {
-            (403, _) => $"Grant the identity (object id {principal}) the \"{ReaderRoleName}\" custom role, or the built-in Reader role, " +
+            (403, _) => $"Grant the identity (object id {principal}) the \"{ReaderRoleNameIn(c.SubscriptionId)}\" custom role, or the built-in Reader role, " +
                         $"at /subscriptions/{subscription}: az role assignment create --assignee-object-id {principal} " +
                         $"--assignee-principal-type ServicePrincipal --role Reader --scope /subscriptions/{subscription}. Access can take a few minutes to apply.",
             (401, "ExpiredAuthenticationToken") => "ARM saw an expired access token. Check the node clock; the API gets a new token on the next call.",
