@@ -1,10 +1,12 @@
 using RoleViewer.Api.Apis;
 using RoleViewer.Api.Extensions;
+using RoleViewer.Api.Json;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.AddProblemDetails();
+builder.AddApiJson();
 builder.Services.AddOpenApi(options => options.AddSchemaTransformer<ProblemDetailsSchema>());
 builder.Services.AddSingleton(TimeProvider.System);
 

@@ -1,4 +1,5 @@
 using RoleViewer.Web.Components;
+using RoleViewer.Web.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -6,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddRoleViewerApiClient();
 builder.AddDashboard();
 builder.AddTryIt();
+builder.AddPageCompression();
 builder.Services.AddRazorComponents();
 
 var app = builder.Build();
@@ -13,14 +15,16 @@ var app = builder.Build();
 // In every environment: a failure shows the Error page with a request id, never a stack trace.
 app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseSecurityHeaders();
+app.UseResponseCompression();
 app.UseHeadForPage();
 app.UseRouting();
 app.UseAntiforgery();
+app.UseOutputCache();
 
 // Fingerprinted assets are cached for a year (immutable), the rest revalidated; appsettings.json turns off the
 // development handler that would otherwise serve every asset no-cache when running from a build.
 app.MapStaticAssets();
-app.MapRazorComponents<App>();
+app.MapRazorComponents<App>().CacheOutput(DashboardOutputCache.PolicyName);
 app.MapDashboardFragments();
 app.MapTryIt();
 app.MapDefaultEndpoints();

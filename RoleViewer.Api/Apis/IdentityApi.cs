@@ -20,8 +20,8 @@ public static class IdentityApi
     }
 
     public static async Task<Ok<IdentityReport>> GetIdentity(
-        IdentityDoctor doctor,
+        IdentityReportCache doctor,
         [Description("Verify the federation with a fresh token exchange now, e.g. right after changing it; rate-limited.")] bool? probe,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await doctor.DiagnoseAsync(probe ?? false, cancellationToken));
+        TypedResults.Ok(await doctor.GetAsync(probe ?? false, cancellationToken));
 }

@@ -17,6 +17,7 @@ public static class IdentityProbeServiceExtensions
             return () => WorkloadCredentialFactory.Create(settings, transport);
         });
         builder.Services.AddSingleton<IdentityProbe>();
+        builder.Services.AddSingleton<IdentityReportCache>();
         return builder;
     }
 }

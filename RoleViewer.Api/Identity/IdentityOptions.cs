@@ -13,4 +13,11 @@ public sealed class IdentityOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The doctor's report is reused for up to this long while nothing it is made of changed (the last probe, the
+    /// process's last exchange, the last listing or its failure, the token file); 0 diagnoses on every request.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
+    public TimeSpan ReportCacheTtl { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -37,42 +37,75 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
         typeof(PodFactsProvider).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
         ?? typeof(PodFactsProvider).Assembly.GetName().Version?.ToString() ?? "unknown";
 
+    private readonly Lazy<Fixed> _fixed = new(() => ReadFixed(options.Value, configuration));
+    private volatile Sample? _sample;
+
+    /// <summary>What a pod cannot change while the process lives: read once.</summary>
+    private sealed record Fixed(PodFacts Facts, List<string> CgroupDirectories, List<string> CpuV1Directories, List<string> MemoryV1Directories);
+
+    private sealed record Sample(PodFacts Facts, DateTimeOffset At);
+
     public PodFacts Get()
     {
-        var cgroupDirectories = CgroupDirectories();
-        var membership = ReadText(options.Value.SelfCgroupFile);
+        var now = time.GetUtcNow();
+        var uptime = Math.Round((now - StartedAt).TotalSeconds, 1);
+        if (_sample is { } recent && now - recent.At < options.Value.SampleInterval)
+        {
+            return recent.Facts with { ProcessUptimeSeconds = uptime };
+        }
+
+        // Limits (an in-place pod resize changes them), memory and load: re-read at most once per sample interval,
+        // so a page under load costs a few file reads per second, not per request.
+        var known = _fixed.Value;
         using var process = Process.GetCurrentProcess();
-        return new PodFacts(
+        var facts = known.Facts with
+        {
+            ProcessUptimeSeconds = uptime,
+            CpuLimit = CpuLimit(known.CgroupDirectories) ?? CpuLimitV1(known.CpuV1Directories),
+            MemoryLimitBytes = MemoryLimit(known.CgroupDirectories) ?? MemoryLimitV1(known.MemoryV1Directories),
+            WorkingSetBytes = process.WorkingSet64,
+            GcHeapBytes = GC.GetTotalMemory(forceFullCollection: false),
+            LoadAverage = LoadAverage(options.Value.LoadAverageFile),
+        };
+        _sample = new Sample(facts, now);
+        return facts;
+    }
+
+    private static Fixed ReadFixed(PodOptions options, IConfiguration configuration)
+    {
+        string? Env(string name) => configuration[name] is { Length: > 0 } value ? value : null;
+        var membership = ReadText(options.SelfCgroupFile);
+        var facts = new PodFacts(
             PodName: Env("POD_NAME") ?? Environment.MachineName,
             Namespace: Env("POD_NAMESPACE"),
             NodeName: Env("NODE_NAME"),
             PodIp: Env("POD_IP"),
             ServiceAccount: Env("POD_SERVICE_ACCOUNT"),
             HostName: Environment.MachineName,
-            ProcessUptimeSeconds: Math.Round((time.GetUtcNow() - StartedAt).TotalSeconds, 1),
+            ProcessUptimeSeconds: 0,
             StartedAt: StartedAt,
             CpuCount: Environment.ProcessorCount,
-            CpuLimit: CpuLimit(cgroupDirectories) ?? CpuLimitV1(V1Directories(membership, "cpu")),
-            MemoryLimitBytes: MemoryLimit(cgroupDirectories) ?? MemoryLimitV1(V1Directories(membership, "memory")),
-            WorkingSetBytes: process.WorkingSet64,
-            GcHeapBytes: GC.GetTotalMemory(forceFullCollection: false),
-            LoadAverage: LoadAverage(),
+            CpuLimit: null,
+            MemoryLimitBytes: null,
+            WorkingSetBytes: 0,
+            GcHeapBytes: 0,
+            LoadAverage: null,
             DotnetVersion: Environment.Version.ToString(),
             AppVersion: AppVersion,
             OsDescription: RuntimeInformation.OSDescription);
+        return new Fixed(facts, CgroupDirectories(options, membership),
+            V1Directories(options, membership, "cpu"), V1Directories(options, membership, "memory"));
     }
-
-    private string? Env(string name) => configuration[name] is { Length: > 0 } value ? value : null;
 
     /// <summary>
     /// The process's own cgroup directory and its ancestors up to the root: a limit anywhere above applies too.
     /// In a container the root is already the container's cgroup; on a host the process sits in a sub-directory.
     /// </summary>
-    private List<string> CgroupDirectories()
+    private static List<string> CgroupDirectories(PodOptions options, string? membership)
     {
-        var root = options.Value.CgroupRoot;
+        var root = options.CgroupRoot;
         var directories = new List<string>();
-        var relative = ReadText(options.Value.SelfCgroupFile)?
+        var relative = membership?
             .Split('\n').FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..].Trim().Trim('/');
         if (!string.IsNullOrEmpty(relative))
         {
@@ -130,7 +163,7 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
     /// cgroup v1 hosts (some CI machines, older nodes) keep each controller in its own hierarchy, e.g.
     /// "4:memory:/path" → {root}/memory/path; the limit is the smallest on the path to that hierarchy's root.
     /// </summary>
-    private List<string> V1Directories(string? membership, string controller)
+    private static List<string> V1Directories(PodOptions options, string? membership, string controller)
     {
         var directories = new List<string>();
         foreach (var line in (membership ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -141,10 +174,10 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
                 continue;
             }
 
-            var hierarchy = Path.Combine(options.Value.CgroupRoot, fields[1]);
+            var hierarchy = Path.Combine(options.CgroupRoot, fields[1]);
             if (!Directory.Exists(hierarchy))
             {
-                hierarchy = Path.Combine(options.Value.CgroupRoot, controller);
+                hierarchy = Path.Combine(options.CgroupRoot, controller);
             }
 
             var parts = fields[2].Trim().Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -192,9 +225,9 @@ public sealed class PodFactsProvider(IOptions<PodOptions> options, IConfiguratio
         return limit;
     }
 
-    private double[]? LoadAverage()
+    private static double[]? LoadAverage(string file)
     {
-        var parts = ReadText(options.Value.LoadAverageFile)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var parts = ReadText(file)?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts is not { Length: >= 3 })
         {
             return null;

@@ -16,4 +16,8 @@ public sealed class PodOptions
 
     [Required]
     public string LoadAverageFile { get; set; } = "/proc/loadavg";
+
+    /// <summary>Limits, memory and load are re-read at most this often; in between /api/pod answers from the last sample.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

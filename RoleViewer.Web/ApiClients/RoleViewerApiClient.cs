@@ -30,7 +30,7 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
             using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
-                var value = await response.Content.ReadFromJsonAsync<T>(timeout.Token);
+                var value = await response.Content.ReadFromJsonAsync<T>(ApiJsonContext.Default.Options, timeout.Token);
                 return value is null
                     ? ApiResult.Fail<T>(BadResponse(path, "an empty body"))
                     : ApiResult.Ok(value);
@@ -63,7 +63,7 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
         {
             try
             {
-                var problem = await response.Content.ReadFromJsonAsync<ApiProblem>(cancellationToken);
+                var problem = await response.Content.ReadFromJsonAsync(ApiJsonContext.Default.ApiProblem, cancellationToken);
                 if (problem is not null)
                 {
                     return new ApiFailure(ApiFailureKind.Problem,

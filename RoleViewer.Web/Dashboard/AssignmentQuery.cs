@@ -13,6 +13,9 @@ public sealed record AssignmentQuery(string? Sort, string? Dir, string? Q, strin
         ("role", "Role"), ("scope", "Scope"), ("via", "Assigned via"), ("since", "Since"),
     ];
 
+    /// <summary>Every query-string key the view reads (the page's output cache varies by exactly these).</summary>
+    public static readonly IReadOnlyList<string> QueryKeys = ["sort", "dir", "q", "type"];
+
     public string SortKey => Columns.Any(c => c.Key == Sort) ? Sort! : "role";
 
     public bool Descending => string.Equals(Dir, "desc", StringComparison.OrdinalIgnoreCase);

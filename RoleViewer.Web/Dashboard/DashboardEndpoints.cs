@@ -16,6 +16,20 @@ public static class DashboardEndpoints
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddScoped<DashboardLoader>();
+        builder.Services.AddOptions<DashboardCacheOptions>()
+            .BindConfiguration(DashboardCacheOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => new DashboardSnapshotCache(
+            async (refresh, cancellationToken) =>
+            {
+                // The loader's typed Api client is transient: a scope per load lets the client factory rotate handlers.
+                await using var scope = sp.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+                return await scope.ServiceProvider.GetRequiredService<DashboardLoader>().LoadAsync(refresh, cancellationToken);
+            },
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<DashboardCacheOptions>>()));
+        builder.AddDashboardOutputCache();
         return builder;
     }
 
@@ -29,7 +43,7 @@ public static class DashboardEndpoints
     }
 
     private static async Task<RazorComponentResult<DashboardView>> GetDashboardFragment(
-        [AsParameters] AssignmentQuery query, [FromQuery] bool? refresh, DashboardLoader loader, IOptions<DashboardOptions> options,
+        [AsParameters] AssignmentQuery query, [FromQuery] bool? refresh, DashboardSnapshotCache loader, IOptions<DashboardOptions> options,
         HttpContext context, CancellationToken cancellationToken)
     {
         var snapshot = await loader.LoadAsync(refresh == true, cancellationToken);

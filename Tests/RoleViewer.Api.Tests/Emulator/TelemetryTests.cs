@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.TestHost;
+using OpenTelemetry.Trace;
 
 namespace RoleViewer.Api.Tests.Emulator;
 
@@ -40,6 +42,34 @@ public sealed class TelemetryTests(EmulatorHost emulator) : IClassFixture<Emulat
         Assert.Contains(http, a => (a.GetTagItem("url.full") as string ?? "").Contains("/oauth2/v2.0/token", StringComparison.Ordinal));
         Assert.Contains(http, a => (a.GetTagItem("url.full") as string ?? "").Contains("/roleAssignments", StringComparison.Ordinal));
         Assert.All(http, a => Assert.True(IsDescendantOf(a, refresh.SpanId, activities), $"{a.DisplayName} is not under the refresh span"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task GetRoleAssignments_WhenCold_ExportsOneSpanPerHttpCall_AzureCoresNotHttpClientsToo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var traceId = ActivityTraceId.CreateRandom();
+        var exported = new List<Activity>();
+        await using var factory = new EmulatorApiFactory(emulator);
+        var api = factory.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(exported)))).CreateClient();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/role-assignments");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        using var response = await api.SendAsync(request, ct);
+        Assert.True(response.IsSuccessStatusCode);
+
+        List<Activity> mine;
+        lock (exported)
+        {
+            mine = [.. exported.Where(a => a.TraceId == traceId)];
+        }
+
+        var azure = mine.Where(a => a.Source.Name == "Azure.Core.Http").ToList();
+        Assert.Contains(azure, a => (a.GetTagItem("url.full") as string ?? "").Contains("/oauth2/v2.0/token", StringComparison.Ordinal));
+        Assert.Contains(azure, a => (a.GetTagItem("url.full") as string ?? "").Contains("/roleAssignments", StringComparison.Ordinal));
+        // The request's only outgoing HTTP goes through Azure.Core: HttpClient's span of the same call is not exported.
+        Assert.DoesNotContain(mine, a => a.Source.Name == "System.Net.Http");
     }
 
     private static bool IsDescendantOf(Activity activity, ActivitySpanId ancestor, IEnumerable<Activity> all)
