@@ -4,7 +4,7 @@ using RoleViewer.Api.Extensions;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
+builder.AddBadRequestProblems();
 builder.Services.AddOpenApi();
 builder.Services.AddSingleton(TimeProvider.System);
 

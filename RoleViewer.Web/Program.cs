@@ -3,6 +3,7 @@ using RoleViewer.Web.Components;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddBadRequestProblems();
 builder.AddRoleViewerApiClient();
 builder.AddDashboard();
 builder.AddTryIt();

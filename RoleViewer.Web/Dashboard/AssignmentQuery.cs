@@ -15,10 +15,10 @@ public sealed record AssignmentQuery(string? Sort, string? Dir, string? Q, strin
 
     public bool Descending => string.Equals(Dir, "desc", StringComparison.OrdinalIgnoreCase);
 
-    public IReadOnlyList<RoleAssignmentItem> Apply(IEnumerable<RoleAssignmentItem> items)
+    public IReadOnlyList<RoleAssignmentDto> Apply(IEnumerable<RoleAssignmentDto> items)
     {
         var filtered = items.Where(Matches);
-        Func<RoleAssignmentItem, object?> key = SortKey switch
+        Func<RoleAssignmentDto, object?> key = SortKey switch
         {
             "type" => i => i.RoleType,
             "scope" => i => i.Scope,
@@ -57,7 +57,7 @@ public sealed record AssignmentQuery(string? Sort, string? Dir, string? Q, strin
         return parts.Count == 0 ? "" : "?" + string.Join('&', parts);
     }
 
-    private bool Matches(RoleAssignmentItem item)
+    private bool Matches(RoleAssignmentDto item)
     {
         if (!string.IsNullOrEmpty(Type) && !string.Equals(item.RoleType, Type, StringComparison.OrdinalIgnoreCase))
         {
