@@ -32,6 +32,7 @@ public static partial class BadRequestProblems
         }
 
         var type = bind.Groups["type"].Value.TrimEnd('?');
+        type = type.StartsWith("Nullable<", StringComparison.Ordinal) ? type["Nullable<".Length..^1] : type;
         var accepted = type switch
         {
             "bool" or "Boolean" => "true or false",
