@@ -232,7 +232,7 @@ public sealed class IdentityDoctor(
             {
                 var failure = roleAssignments.LastFailure;
                 return new(id, title, stale.Status is 401 or 403 ? IdentityCheck.Fail : IdentityCheck.Warn,
-                    $"ARM's last answer was {stale.Status} {stale.Code}: {stale.Message} A list from {listing.AgeSeconds:0} s ago is served.",
+                    $"ARM's last answer was {(stale.Status is { } http ? $"HTTP {http} " : "")}{stale.Code}: {stale.Message} A list from {listing.AgeSeconds:0} s ago is served.",
                     failure?.Fix ?? "Wait for ARM to recover.");
             }
 

@@ -55,6 +55,7 @@ public sealed class NodeArmAuthorizationTests(ThreeItemPagesEmulatorFixture emul
         };
         info.Environment["NODE_EXTRA_CA_CERTS"] = emulator.CaCertificatePath;
         info.Environment["NODE_PEERS_DIRECTORY"] = PeersDirectory;
+        info.Environment["EMULATOR_ADMIN_KEY"] = emulator.AdminKey;
 
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync(ct);

@@ -1,6 +1,6 @@
 // Drives @azure/arm-authorization 9 against the emulator: listForScope over several pages, get, create, delete,
 // roleDefinitions.get and list. The token comes from the emulator's admin API (argv: origin, operator client id,
-// subscription id, app object id); trust comes from NODE_EXTRA_CA_CERTS. Prints one JSON line with what it saw.
+// subscription id, app object id; the admin key in EMULATOR_ADMIN_KEY); trust comes from NODE_EXTRA_CA_CERTS. Prints one JSON line with what it saw.
 import { createRequire } from "node:module";
 import { randomUUID } from "node:crypto";
 
@@ -12,7 +12,7 @@ const credential = {
   async getToken() {
     const response = await fetch(`${origin}/admin/tokens`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "emulator-admin-key": process.env.EMULATOR_ADMIN_KEY },
       body: JSON.stringify({ clientId: operatorClientId, resource: "https://management.azure.com/" }),
     });
     const body = await response.json();
