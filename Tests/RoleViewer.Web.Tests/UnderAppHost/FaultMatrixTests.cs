@@ -211,7 +211,7 @@ public sealed partial class FaultMatrixTests(AppHostWebFixture stack)
     [GeneratedRegex("""class="check check-fail"[^>]*data-check-id="tokenExchange"|data-check-id="tokenExchange"[^>]*class="check check-fail""")]
     private static partial Regex TokenExchangeFails();
 
-    [GeneratedRegex("""class="check check-(warn|fail)"""")]
+    [GeneratedRegex("class=\"check check-(warn|fail)\"")]
     private static partial Regex AnyCheckFlagged();
 
     [GeneratedRegex("""data-testid="stale-reason">Stale because [^<]{10,}""")]
