@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RoleViewer's test command: installs what the tests need on a fresh Debian machine (chromium for the browser
-# tests, the Node peers' npm packages), builds the solution and runs every test project. Its last line is the
+# tests, Go for the deploy tests, the npm packages), builds the solution and runs every test project. Its last line is the
 # summary "N passed, N failed[, N skipped]", computed from the TRX results in TestResults/.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +13,15 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq chromium >/dev/null
 fi
 
-# Node peers (an SDK no one on the team wrote) used by the emulator tests.
+# Go renders the azd manifest templates with text/template exactly as azd does (Tests/Deploy.Tests/AzdRender).
+if ! command -v go >/dev/null 2>&1; then
+  echo "Installing Debian's golang-go for the deploy tests..."
+  sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive sudo_if_needed apt-get install -y -qq golang-go >/dev/null
+fi
+
+# Node peers (an SDK no one on the team wrote) used by the emulator tests, and the Kubernetes schema validator
+# (kubernetes-models) used by the deploy tests.
 for lock in $(git ls-files '*package-lock.json' 2>/dev/null || find . -name package-lock.json -not -path '*/node_modules/*'); do
   dir=$(dirname "$lock")
   if [ ! -d "$dir/node_modules" ]; then

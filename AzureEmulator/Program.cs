@@ -2,6 +2,7 @@ using AzureEmulator.Admin;
 using AzureEmulator.Arm;
 using AzureEmulator.Hosting;
 using AzureEmulator.Identity;
+using AzureEmulator.State;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -21,6 +22,7 @@ app.MapDefaultEndpoints();
 var admin = app.MapAdminGroup();
 app.MapEntraIdentity(admin);
 app.MapArm(admin);
+admin.MapStateAdmin();
 
 app.Run();
 

@@ -9,7 +9,7 @@ param tags object
 @description('uniqueString() of subscription, environment and location; makes global names (registry) unique.')
 param token string
 
-@description('Object id of the principal running azd; empty skips its cluster-user role assignment.')
+@description('Object id of the principal running azd; empty skips its cluster role assignments.')
 param principalId string
 
 @description('Kubernetes namespace of the workloads; part of each federated subject.')
@@ -31,6 +31,7 @@ param webServiceAccount string
 var acrPullRoleId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '7f951dda-4ed3-4680-a7ca-43fe172d538d')
 var metricsPublisherRoleId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
 var clusterUserRoleId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4abbcc35-e782-43d8-92c5-2d3f1bd2253f')
+var clusterRbacAdminRoleId = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b')
 var tokenExchangeAudience = 'api://AzureADTokenExchange'
 
 resource logs 'Microsoft.OperationalInsights/workspaces@2025-07-01' = {
@@ -84,6 +85,25 @@ resource aks 'Microsoft.ContainerService/managedClusters@2026-08-01' = {
   }
   properties: {
     dnsPrefix: 'aks-${token}'
+    // Sign-in with Entra only, authorised by Azure RBAC: no static admin kubeconfig exists to leak.
+    // azd then converts the kubeconfig with kubelogin (README: Prerequisites).
+    aadProfile: {
+      managed: true
+      enableAzureRBAC: true
+    }
+    disableLocalAccounts: true
+    // Cilium enforces the NetworkPolicies generated with the manifests; overlay keeps pod IPs out of any VNet range.
+    networkProfile: {
+      networkPlugin: 'azure'
+      networkPluginMode: 'overlay'
+      networkDataplane: 'cilium'
+      networkPolicy: 'cilium'
+    }
+    // Security patches without anyone watching: Kubernetes patch releases and node images upgrade automatically.
+    autoUpgradeProfile: {
+      upgradeChannel: 'patch'
+      nodeOSUpgradeChannel: 'NodeImage'
+    }
     agentPoolProfiles: [
       {
         name: 'system'
@@ -169,23 +189,23 @@ resource containerInsightsAssociation 'Microsoft.Insights/dataCollectionRuleAsso
   }
 }
 
-resource kubeletAcrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: registry
-  name: guid(registry.id, aks.id, acrPullRoleId)
-  properties: {
-    principalId: aks.properties.identityProfile.kubeletidentity.objectId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: acrPullRoleId
-  }
-}
-
-// azd fetches cluster user credentials to apply the manifests.
+// azd fetches cluster user credentials (Cluster User Role) and applies the manifests as this principal
+// (RBAC Cluster Admin: the manifests create a namespace and its NetworkPolicies).
 resource deployerClusterUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
   scope: aks
   name: guid(aks.id, principalId, clusterUserRoleId)
   properties: {
     principalId: principalId
     roleDefinitionId: clusterUserRoleId
+  }
+}
+
+resource deployerClusterAdmin 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  scope: aks
+  name: guid(aks.id, principalId, clusterRbacAdminRoleId)
+  properties: {
+    principalId: principalId
+    roleDefinitionId: clusterRbacAdminRoleId
   }
 }
 
@@ -230,23 +250,17 @@ resource webFederation 'Microsoft.ManagedIdentity/userAssignedIdentities/federat
   ]
 }
 
-resource apiMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: appInsights
-  name: guid(appInsights.id, apiIdentity.id, metricsPublisherRoleId)
-  properties: {
-    principalId: apiIdentity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: metricsPublisherRoleId
-  }
-}
-
-resource webMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: appInsights
-  name: guid(appInsights.id, webIdentity.id, metricsPublisherRoleId)
-  properties: {
-    principalId: webIdentity.properties.principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: metricsPublisherRoleId
+// Assignments to principals that exist only at run time live in a module, so each is named from its principalId.
+module workloadAccess 'workload-access.bicep' = {
+  name: 'workload-access'
+  params: {
+    registryName: registry.name
+    appInsightsName: appInsights.name
+    kubeletPrincipalId: aks.properties.identityProfile.kubeletidentity.objectId
+    apiPrincipalId: apiIdentity.properties.principalId
+    webPrincipalId: webIdentity.properties.principalId
+    acrPullRoleId: acrPullRoleId
+    metricsPublisherRoleId: metricsPublisherRoleId
   }
 }
 

@@ -25,6 +25,12 @@ public static class DeploymentConventions
     /// <summary>main.bicep output holding the client id of the resource's user-assigned identity.</summary>
     public static string IdentityClientIdVariable(string resourceName) => $"AZURE_{EnvName(resourceName)}_IDENTITY_CLIENT_ID";
 
+    /// <summary>main.bicep output (a JSON array in azd's .env) with the address ranges allowed to reach the LoadBalancer.</summary>
+    public const string AllowedSourceRangesVariable = "AZURE_WEB_ALLOWED_SOURCE_RANGES";
+
+    /// <summary>Pod Security Standard the namespace enforces, audits and warns on.</summary>
+    public const string PodSecurityLevel = "restricted";
+
     public static string Placeholder(string variable) => $"{{{{.Env.{variable}}}}}";
 
     private static string EnvName(string resourceName) =>

@@ -9,6 +9,10 @@ namespace RoleViewer.AppHost.Deployment;
 /// </summary>
 internal static class EnvironmentMapper
 {
+    // Aspire sets it in publish mode for proxies that terminate TLS. In the cluster the web LoadBalancer is L4:
+    // no proxy adds X-Forwarded-*, so honouring them would let any client pick its own address and scheme.
+    private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "ASPNETCORE_FORWARDEDHEADERS_ENABLED" };
+
     public static async Task<IReadOnlyList<KeyValuePair<string, string>>> MapAsync(
         IResource resource, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
     {
@@ -23,7 +27,7 @@ internal static class EnvironmentMapper
         }
 
         var mapped = new List<KeyValuePair<string, string>>();
-        foreach (var (name, value) in values)
+        foreach (var (name, value) in values.Where(v => !Dropped.Contains(v.Key)))
         {
             // Null means "refers to an https endpoint": Services in the cluster are plain http, and a
             // services__api__https__0 entry would make service discovery try TLS against an http port.

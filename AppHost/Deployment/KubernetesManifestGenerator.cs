@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Aspire.Hosting.ApplicationModel;
 using k8s;
 
@@ -8,10 +9,11 @@ public sealed record ManifestFile(string RelativePath, string Content);
 
 /// <summary>
 /// Writes azd manifests from the publish-mode app model: per project resource a ServiceAccount for workload
-/// identity, a hardened Deployment, a Service and a PodDisruptionBudget. Files holding <c>{{.Env.X}}</c>
+/// identity, a hardened Deployment, a Service, a PodDisruptionBudget and a NetworkPolicy; in every folder the
+/// namespace (Pod Security restricted) and its default-deny and DNS policies. Files holding <c>{{.Env.X}}</c>
 /// placeholders are named <c>*.tmpl.yaml</c>, the only files azd renders; the numeric prefix is the apply order.
 /// </summary>
-public static class KubernetesManifestGenerator
+public static partial class KubernetesManifestGenerator
 {
     private const string Header =
         "# Generated from the AppHost's app model by AppHost/Deployment. Do not edit; regenerate with\n" +
@@ -32,11 +34,15 @@ public static class KubernetesManifestGenerator
             var http = project.Annotations.OfType<EndpointAnnotation>().FirstOrDefault(e => e.UriScheme == "http")
                 ?? throw new InvalidOperationException($"Resource '{project.Name}' has no http endpoint; the cluster reaches every workload over http.");
             var environment = await EnvironmentMapper.MapAsync(project, executionContext, cancellationToken).ConfigureAwait(false);
+            var references = project.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Where(r => r.Type == "Reference" && r.Resource is ProjectResource)
+                .Select(r => r.Resource.Name).Distinct().Order(StringComparer.Ordinal).ToList();
             workloads.Add(new KubernetesWorkload(
                 project.Name,
                 http.TargetPort ?? DeploymentConventions.DefaultHttpPort,
                 http.IsExternal,
-                environment));
+                environment,
+                references));
         }
 
         return workloads;
@@ -46,12 +52,20 @@ public static class KubernetesManifestGenerator
         DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
     {
         var files = new List<ManifestFile>();
-        foreach (var workload in await DescribeAsync(model, executionContext, cancellationToken).ConfigureAwait(false))
+        var workloads = await DescribeAsync(model, executionContext, cancellationToken).ConfigureAwait(false);
+        foreach (var workload in workloads)
         {
+            // azd applies one folder per service and `azd deploy web` may run alone, so each folder carries the
+            // namespace and its shared policies (same bytes; applying them twice changes nothing). They sort first,
+            // so the namespace enforces Pod Security before any pod is created.
+            files.Add(File(workload.Name, "00-namespace", KubernetesNamespace.Namespace()));
+            files.Add(File(workload.Name, "00-networkpolicy-default-deny", KubernetesNamespace.DefaultDeny()));
+            files.Add(File(workload.Name, "00-networkpolicy-dns", KubernetesNamespace.AllowDns()));
             files.Add(File(workload.Name, "01-serviceaccount", workload.ServiceAccount()));
             files.Add(File(workload.Name, "02-deployment", workload.Deployment()));
             files.Add(File(workload.Name, "03-service", workload.Service()));
             files.Add(File(workload.Name, "04-poddisruptionbudget", workload.PodDisruptionBudget()));
+            files.Add(File(workload.Name, "05-networkpolicy", workload.NetworkPolicy(workloads)));
         }
 
         return files;
@@ -82,8 +96,18 @@ public static class KubernetesManifestGenerator
 
     private static ManifestFile File(string resourceName, string stem, object manifest)
     {
-        var yaml = Header + KubernetesYaml.Serialize(manifest).ReplaceLineEndings("\n");
+        var yaml = InlineListPlaceholders(Header + KubernetesYaml.Serialize(manifest).ReplaceLineEndings("\n"));
         var extension = yaml.Contains("{{", StringComparison.Ordinal) ? ".tmpl.yaml" : ".yaml";
         return new ManifestFile($"{resourceName}/{stem}{extension}", yaml);
     }
+
+    /// <summary>
+    /// A list whose only item is <c>list:VAR</c> becomes <c>key: {{.Env.VAR}}</c>: azd stores an array output as a
+    /// JSON array, which is a YAML flow sequence once rendered. Text templates cannot split a string into items.
+    /// </summary>
+    private static string InlineListPlaceholders(string yaml) =>
+        ListMarker().Replace(yaml, m => $"{m.Groups["key"].Value}: {DeploymentConventions.Placeholder(m.Groups["variable"].Value)}");
+
+    [GeneratedRegex(@"(?<key>[A-Za-z]+):\n *- '?list:(?<variable>[A-Z0-9_]+)'?(?=\n|$)")]
+    private static partial Regex ListMarker();
 }

@@ -7,9 +7,13 @@ namespace RoleViewer.AppHost.Deployment;
 /// <param name="HttpPort">Container and Service port of the resource's http endpoint.</param>
 /// <param name="IsExternal">The endpoint is external (WithExternalHttpEndpoints): exposed by a LoadBalancer.</param>
 /// <param name="Environment">Literal environment from the app model, in model order.</param>
+/// <param name="References">Resources this one calls (WithReference), by name: the only in-cluster traffic allowed.</param>
 public sealed record KubernetesWorkload(
-    string Name, int HttpPort, bool IsExternal, IReadOnlyList<KeyValuePair<string, string>> Environment)
+    string Name, int HttpPort, bool IsExternal, IReadOnlyList<KeyValuePair<string, string>> Environment, IReadOnlyList<string> References)
 {
+    /// <summary>Stands for the allowed-ranges list until the generator swaps it for azd's JSON array (see KubernetesManifestGenerator).</summary>
+    internal static readonly string SourceRangesMarker = "list:" + DeploymentConventions.AllowedSourceRangesVariable;
+
     // preStop pause: endpoints controllers and load balancers stop routing to the pod before the app stops.
     private const int PreStopSeconds = 5;
 
@@ -27,6 +31,8 @@ public sealed record KubernetesWorkload(
     };
 
     private Dictionary<string, string> Selector => new() { ["app.kubernetes.io/name"] = Name };
+
+    private static Dictionary<string, string> SelectorOf(string name) => new() { ["app.kubernetes.io/name"] = name };
 
     private V1ObjectMeta Metadata(IDictionary<string, string>? annotations = null) => new()
     {
@@ -183,6 +189,8 @@ public sealed record KubernetesWorkload(
         {
             // Only web is public; api stays inside the cluster.
             Type = IsExternal ? "LoadBalancer" : "ClusterIP",
+            // Closed by default: only the ranges given to `azd up` reach the load balancer (Azure enforces it in the NSG).
+            LoadBalancerSourceRanges = IsExternal ? [SourceRangesMarker] : null,
             Selector = Selector,
             Ports = [new V1ServicePort { Name = "http", Port = IsExternal ? 80 : HttpPort, TargetPort = "http", Protocol = "TCP" }],
         },
@@ -199,4 +207,58 @@ public sealed record KubernetesWorkload(
             Selector = new V1LabelSelector { MatchLabels = Selector },
         },
     };
+
+    /// <summary>
+    /// What this workload may receive and send on top of the namespace's default deny: the load balancer's traffic
+    /// if it is external, calls from the workloads that reference it; calls to the workloads it references, and
+    /// HTTPS to Azure (Entra token exchange, ARM, Application Insights). DNS is allowed namespace-wide.
+    /// </summary>
+    public V1NetworkPolicy NetworkPolicy(IReadOnlyList<KubernetesWorkload> all)
+    {
+        var callers = all.Where(w => w.References.Contains(Name, StringComparer.Ordinal)).Select(w => w.Name).ToList();
+        var ingress = new List<V1NetworkPolicyIngressRule>();
+        if (IsExternal)
+        {
+            // Any source: the Service's loadBalancerSourceRanges decide who reaches the load balancer, and with the
+            // default externalTrafficPolicy the pod sees node addresses, not the client's.
+            ingress.Add(new V1NetworkPolicyIngressRule { Ports = [TcpPort(HttpPort)] });
+        }
+
+        if (callers.Count > 0)
+        {
+            ingress.Add(new V1NetworkPolicyIngressRule
+            {
+                FromProperty = [.. callers.Select(c => new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = SelectorOf(c) } })],
+                Ports = [TcpPort(HttpPort)],
+            });
+        }
+
+        var egress = References.Select(r => all.Single(w => w.Name == r)).Select(target => new V1NetworkPolicyEgressRule
+        {
+            To = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = SelectorOf(target.Name) } }],
+            Ports = [TcpPort(target.HttpPort)],
+        }).ToList();
+        // Entra ID, ARM and Application Insights have no fixed addresses; port 443 is what can be pinned.
+        egress.Add(new V1NetworkPolicyEgressRule
+        {
+            To = [new V1NetworkPolicyPeer { IpBlock = new V1IPBlock { Cidr = "0.0.0.0/0" } }],
+            Ports = [TcpPort(443)],
+        });
+
+        return new V1NetworkPolicy
+        {
+            ApiVersion = "networking.k8s.io/v1",
+            Kind = "NetworkPolicy",
+            Metadata = Metadata(),
+            Spec = new V1NetworkPolicySpec
+            {
+                PodSelector = new V1LabelSelector { MatchLabels = Selector },
+                PolicyTypes = ["Ingress", "Egress"],
+                Ingress = ingress,
+                Egress = egress,
+            },
+        };
+    }
+
+    private static V1NetworkPolicyPort TcpPort(int port) => new() { Port = port, Protocol = "TCP" };
 }

@@ -1,38 +1,41 @@
-using System.Text.Json;
-using AzureEmulator.Diagnostics;
+using System.Globalization;
 using AzureEmulator.Faults;
-using AzureEmulator.Identity;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AzureEmulator.Arm;
 
 /// <summary>
-/// Azure Resource Manager's Microsoft.Authorization role assignments and role definitions (api-version 2022-04-01).
-/// Every call goes through ARM's front door in ARM's order — injected faults, authentication, api-version,
-/// subscription, throttling — before the operation checks RBAC and runs.
+/// Azure Resource Manager's front door. Every request goes through ARM's steps in ARM's order — injected faults,
+/// authentication, route, api-version, subscription, throttling — before the operation checks RBAC and runs.
+/// The operations served are the registrations in <see cref="Operations"/>.
 /// </summary>
 public static class ArmApi
 {
-    public const string ApiVersion = "2022-04-01";
+    public static readonly ArmResourceType RoleAssignments = new("Microsoft.Authorization", "roleAssignments", ArmShapes.RoleAssignmentVersions);
 
-    private static readonly HashSet<string> SupportedOperations =
-        ["roleAssignments.list", "roleAssignments.get", "roleAssignments.create", "roleAssignments.delete", "roleDefinitions.list", "roleDefinitions.get"];
+    public static readonly ArmResourceType RoleDefinitions = new("Microsoft.Authorization", "roleDefinitions", ArmShapes.RoleDefinitionVersions);
 
-    private const string ReadAssignments = "Microsoft.Authorization/roleAssignments/read";
-    private const string WriteAssignments = "Microsoft.Authorization/roleAssignments/write";
-    private const string DeleteAssignments = "Microsoft.Authorization/roleAssignments/delete";
-    private const string ReadDefinitions = "Microsoft.Authorization/roleDefinitions/read";
+    /// <summary>Every ARM operation the emulator serves. One line per operation; the ById variants of the SDKs send the same URLs.</summary>
+    public static ArmRouteTable Operations { get; } = new ArmRouteTable()
+        .Map("roleAssignments.list", HttpMethods.Get, "{scope}/providers/Microsoft.Authorization/roleAssignments", RoleAssignments, RoleAssignmentOperations.ListAsync)
+        .Map("roleAssignments.get", HttpMethods.Get, "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}", RoleAssignments, RoleAssignmentOperations.GetAsync)
+        .Map("roleAssignments.create", HttpMethods.Put, "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}", RoleAssignments, RoleAssignmentOperations.CreateAsync)
+        .Map("roleAssignments.delete", HttpMethods.Delete, "{scope}/providers/Microsoft.Authorization/roleAssignments/{name}", RoleAssignments, RoleAssignmentOperations.DeleteAsync)
+        .Map("roleDefinitions.list", HttpMethods.Get, "{scope}/providers/Microsoft.Authorization/roleDefinitions", RoleDefinitions, RoleDefinitionOperations.ListAsync)
+        .Map("roleDefinitions.get", HttpMethods.Get, "{scope}/providers/Microsoft.Authorization/roleDefinitions/{name}", RoleDefinitions, RoleDefinitionOperations.GetAsync)
+        .Map("roleDefinitions.createOrUpdate", HttpMethods.Put, "{scope}/providers/Microsoft.Authorization/roleDefinitions/{name}", RoleDefinitions, RoleDefinitionOperations.CreateOrUpdateAsync)
+        .Map("roleDefinitions.delete", HttpMethods.Delete, "{scope}/providers/Microsoft.Authorization/roleDefinitions/{name}", RoleDefinitions, RoleDefinitionOperations.DeleteAsync)
+        .Map("subscriptions.list", HttpMethods.Get, "subscriptions", SubscriptionOperations.Subscriptions, SubscriptionOperations.ListAsync)
+        .Map("subscriptions.get", HttpMethods.Get, "subscriptions/{name}", SubscriptionOperations.Subscriptions, SubscriptionOperations.GetAsync)
+        .Map("tenants.list", HttpMethods.Get, "tenants", SubscriptionOperations.Tenants, SubscriptionOperations.ListTenantsAsync)
+        .Map("metadata.endpoints", HttpMethods.Get, "metadata/endpoints", CloudMetadata.Endpoints, CloudMetadata.GetAsync, anonymous: true);
 
     public static IEndpointRouteBuilder MapArmApi(this IEndpointRouteBuilder routes)
     {
-        // ARM scopes have any depth and the resource path follows them, so one catch-all per root dispatches by parsing.
-        foreach (var pattern in new[] { "/subscriptions/{**armPath}", "/providers/{**armPath}" })
-        {
-            routes.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete], HandleAsync)
-                .WithTags("ARM")
-                .ExcludeFromDescription();
-        }
-
+        // One catch-all below every other route: Entra's and the admin API's literal routes win, and ARM's paths of
+        // any depth — "//subscriptions/..." from the SDKs' ById operations included — reach the route table.
+        routes.MapMethods("/{**armPath}", [HttpMethods.Get, HttpMethods.Put, HttpMethods.Delete, HttpMethods.Post, HttpMethods.Patch], HandleAsync)
+            .WithTags("ARM")
+            .ExcludeFromDescription();
         return routes;
     }
 
@@ -45,257 +48,118 @@ public static class ArmApi
         headers["x-ms-routing-request-id"] = $"LOCAL:{arm.Time.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}:{requestId}";
 
         var path = http.Request.Path.Value ?? "/";
-        var known = ArmRequestTarget.TryParse(path, out var target);
-        var operation = known ? target.OperationFor(http.Request.Method) : "unknown";
+        var segments = ArmRouteTable.Segments(path);
+        var match = Operations.Find(segments, http.Request.Method, out var pathKnown);
+        var operation = match?.Route.Operation ?? "unknown";
         var caller = "anonymous";
-        var result = await RunAsync();
-        arm.Metrics.RecordArmCall(operation, caller, result.Error?.Code ?? "success");
-        return result.Error is { } error ? Render(http, error) : result.Success!;
+        var outcome = await RunAsync();
+        arm.Metrics.RecordArmCall(operation, caller, outcome.Error?.Code ?? "success");
+        return outcome.Error is { } error ? Render(http, error) : outcome.Success!;
 
-        async Task<(IResult? Success, ArmError? Error)> RunAsync()
+        async Task<ArmOutcome> RunAsync()
         {
             var fault = await arm.Faults.ApplyAsync(FaultTarget.Arm, cancellationToken);
             if (fault.ShouldFail)
             {
-                return (null, ArmError.Injected(fault.Status!.Value, fault.RetryAfterSeconds));
+                return ArmError.Injected(fault.Status!.Value, fault.RetryAfterSeconds);
             }
 
-            var (who, authError) = await arm.Bearer.ValidateAsync(http.Request.Headers.Authorization.FirstOrDefault(), arm.Directory.TenantId);
-            if (who is null)
+            ArmCaller? who = null;
+            if (match?.Route.Anonymous != true)
             {
-                return (null, authError);
+                (who, var authError) = await arm.Bearer.ValidateAsync(http.Request.Headers.Authorization.FirstOrDefault(), arm.Directory.TenantId);
+                if (who is null)
+                {
+                    return authError!;
+                }
+
+                caller = who.ObjectId.ToString();
             }
 
-            caller = who.ObjectId.ToString();
+            if (match is null)
+            {
+                return NotServed(segments, path, http.Request.Method, pathKnown);
+            }
+
             var apiVersion = http.Request.Query["api-version"].FirstOrDefault();
-            if (string.IsNullOrEmpty(apiVersion))
+            if (ArmRouteTable.CheckApiVersion(apiVersion, match.Route.Type) is { } versionError)
             {
-                return (null, new ArmError(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
+                return versionError;
             }
 
-            if (apiVersion != ApiVersion)
+            if (match.Scope.SubscriptionId is { } subscription && !arm.Directory.Snapshot().SubscriptionIds.Contains(subscription, StringComparer.OrdinalIgnoreCase))
             {
-                return (null, new ArmError(400, "InvalidApiVersionParameter", $"The api-version '{apiVersion}' is invalid. The supported versions are '{ApiVersion}'."));
+                return new ArmError(404, "SubscriptionNotFound", $"The subscription '{subscription}' could not be found.");
             }
 
-            if (!known || !SupportedOperations.Contains(operation))
+            if (who is not null && Throttle(http, arm, match.Scope, who) is { } throttled)
             {
-                return (null, new ArmError(404, "InvalidResourceType",
-                    $"The resource path '{path}' with method {http.Request.Method} is not served here: the emulator implements only " +
-                    $"Microsoft.Authorization roleAssignments (list, get, create, delete) and roleDefinitions (list, get) at api-version {ApiVersion}."));
+                return throttled;
             }
 
-            if (target.Scope.SubscriptionId is { } subscription && !arm.Directory.Snapshot().SubscriptionIds.Contains(subscription, StringComparer.OrdinalIgnoreCase))
-            {
-                return (null, new ArmError(404, "SubscriptionNotFound", $"The subscription '{subscription}' could not be found."));
-            }
-
-            var kind = http.Request.Method switch
-            {
-                "PUT" => ArmRequestKind.Write,
-                "DELETE" => ArmRequestKind.Delete,
-                _ => ArmRequestKind.Read,
-            };
-            var bucket = target.Scope.SubscriptionId ?? arm.Directory.TenantId;
-            var throttle = arm.Throttle.TryTake(bucket, who.ObjectId, kind);
-            var level = target.Scope.SubscriptionId is null ? "tenant" : "subscription";
-            headers[$"x-ms-ratelimit-remaining-{level}-{kind.ToString().ToLowerInvariant()}s"] = throttle.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!throttle.Allowed)
-            {
-                return (null, ArmError.Throttled(bucket, who.ObjectId, kind, throttle.RetryAfterSeconds));
-            }
-
-            return operation switch
-            {
-                "roleAssignments.list" => ListAssignments(http, arm, who, target.Scope),
-                "roleAssignments.get" => GetAssignment(arm, who, target),
-                "roleAssignments.create" => await CreateAssignmentAsync(http, arm, who, target, cancellationToken),
-                "roleAssignments.delete" => DeleteAssignment(arm, who, target),
-                "roleDefinitions.list" => ListDefinitions(http, arm, who, target.Scope),
-                _ => GetDefinition(arm, who, target),
-            };
+            return await match.Route.Handler(new ArmRequest(http, arm, who, match.Scope, match.Name, apiVersion!.ToLowerInvariant()));
         }
     }
 
-    private static (IResult?, ArmError?) ListAssignments(HttpContext http, ArmServices arm, ArmCaller caller, ArmScope scope)
+    /// <summary>
+    /// ARM's two buckets for a subscription: the caller's own, and the subscription's global one shared by every
+    /// principal; each answers with its remaining-requests header. Tenant-level calls have only the caller's bucket.
+    /// </summary>
+    private static ArmError? Throttle(HttpContext http, ArmServices arm, ArmScope scope, ArmCaller who)
     {
-        var state = arm.Store.Snapshot;
-        if (!CallerMay(arm, state, caller, scope, ReadAssignments))
+        var kind = http.Request.Method switch
         {
-            return (null, ArmError.AuthorizationFailed(caller, ReadAssignments, scope.Value));
-        }
-
-        var filterText = http.Request.Query["$filter"].FirstOrDefault();
-        if (RoleAssignmentFilter.Parse(filterText) is not { } filter)
-        {
-            return (null, new ArmError(400, "InvalidFilter",
-                $"The filter '{filterText}' is not supported for role assignments. Supported filters: {RoleAssignmentFilter.SupportedForms}."));
-        }
-
-        if (!ArmPager.TryReadSkipToken(http.Request.Query["$skipToken"].FirstOrDefault(), out var after))
-        {
-            return (null, ArmPager.InvalidSkipToken);
-        }
-
-        var assignedToGroups = filter.AssignedTo is { } assignedTo ? arm.Directory.GroupsOf(assignedTo) : null;
-        var page = ArmPager.Page(state.Assignments, a => a.Name, a => filter.Matches(scope, a.ParsedScope, a.PrincipalId, assignedToGroups), after, arm.Paging.PageSize);
-        var nextLink = page.Last is { } last ? ArmPager.NextLink(http.Request, filter.ToString(), last) : null;
-        return (TypedResults.Json(new ArmPage<RoleAssignmentResource>([.. page.Items.Select(RoleAssignmentResource.From)], nextLink), arm.Json), null);
-    }
-
-    private static (IResult?, ArmError?) GetAssignment(ArmServices arm, ArmCaller caller, ArmRequestTarget target)
-    {
-        var state = arm.Store.Snapshot;
-        var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        if (!CallerMay(arm, state, caller, target.Scope, ReadAssignments))
-        {
-            return (null, ArmError.AuthorizationFailed(caller, ReadAssignments, id));
-        }
-
-        var found = Guid.TryParse(target.Name, out var name)
-            ? state.Assignments.FirstOrDefault(a => a.Name == name && a.ParsedScope.Equals(target.Scope))
-            : null;
-        return found is null
-            ? (null, new ArmError(404, "RoleAssignmentNotFound", $"The role assignment '{target.Name}' is not found."))
-            : (TypedResults.Json(RoleAssignmentResource.From(found), arm.Json), null);
-    }
-
-    private static async Task<(IResult?, ArmError?)> CreateAssignmentAsync(HttpContext http, ArmServices arm, ArmCaller caller, ArmRequestTarget target, CancellationToken cancellationToken)
-    {
-        var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        var state = arm.Store.Snapshot;
-        if (!CallerMay(arm, state, caller, target.Scope, WriteAssignments))
-        {
-            return (null, ArmError.AuthorizationFailed(caller, WriteAssignments, id));
-        }
-
-        if (!Guid.TryParse(target.Name, out var name))
-        {
-            return (null, new ArmError(400, "InvalidRoleAssignmentId", $"The role assignment ID '{target.Name}' is not valid. The role assignment ID must be a GUID."));
-        }
-
-        RoleAssignmentCreateProperties? body;
-        try
-        {
-            body = (await http.Request.ReadFromJsonAsync<RoleAssignmentCreateParameters>(arm.Json, cancellationToken))?.Properties;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return (null, new ArmError(400, "InvalidRequestContent", $"The request content was invalid and could not be deserialized: '{ex.Message}'."));
-        }
-
-        if (body is null)
-        {
-            return (null, new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: the 'properties' object is missing."));
-        }
-
-        var validation = RoleAssignmentValidation.Validate(body, target.Scope, state, arm.Directory);
-        if (validation.Error is { } invalid)
-        {
-            return (null, invalid);
-        }
-
-        var now = arm.Time.GetUtcNow().UtcDateTime;
-        var requested = new RoleAssignmentRecord
-        {
-            Name = name,
-            Scope = target.Scope.Value,
-            RoleDefinitionId = validation.RoleDefinitionId,
-            PrincipalId = validation.PrincipalId,
-            PrincipalType = validation.PrincipalType,
-            Description = body.Description,
-            Condition = body.Condition,
-            ConditionVersion = body.Condition is null ? null : body.ConditionVersion ?? "2.0",
-            CreatedOn = now,
-            UpdatedOn = now,
-            CreatedBy = caller.ObjectId.ToString(),
-            UpdatedBy = caller.ObjectId.ToString(),
+            "PUT" or "PATCH" or "POST" => ArmRequestKind.Write,
+            "DELETE" => ArmRequestKind.Delete,
+            _ => ArmRequestKind.Read,
         };
-
-        var change = arm.Store.Put(requested);
-        return change.Outcome switch
+        var suffix = kind.ToString().ToLowerInvariant() + "s";
+        var bucket = scope.SubscriptionId ?? arm.Directory.TenantId;
+        var own = arm.Throttle.TryTake(bucket, who.ObjectId, kind);
+        http.Response.Headers[$"x-ms-ratelimit-remaining-{(scope.SubscriptionId is null ? "tenant" : "subscription")}-{suffix}"] = own.Remaining.ToString(CultureInfo.InvariantCulture);
+        if (!own.Allowed)
         {
-            AssignmentChangeOutcome.Created => (TypedResults.Json(RoleAssignmentResource.From(change.Assignment), arm.Json, statusCode: StatusCodes.Status201Created), null),
-            AssignmentChangeOutcome.Updated or AssignmentChangeOutcome.Unchanged => (TypedResults.Json(RoleAssignmentResource.From(change.Assignment), arm.Json), null),
-            AssignmentChangeOutcome.Exists => (null, new ArmError(409, "RoleAssignmentExists",
-                $"The role assignment already exists. The ID of the existing role assignment is {change.Assignment.Name:N}.")),
-            AssignmentChangeOutcome.UpdateNotPermitted => (null, new ArmError(409, "RoleAssignmentUpdateNotPermitted",
-                "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")),
-            _ => (null, new ArmError(400, "RoleAssignmentLimitExceeded",
-                $"No more role assignments can be created. The subscription already has {arm.Options.MaxAssignmentsPerSubscription} role assignments, Azure's limit per subscription; delete some first.")),
-        };
+            return ArmError.Throttled(bucket, who.ObjectId, kind, own.RetryAfterSeconds);
+        }
+
+        if (scope.SubscriptionId is null)
+        {
+            return null;
+        }
+
+        var global = arm.Throttle.TryTakeGlobal(bucket, kind);
+        http.Response.Headers[$"x-ms-ratelimit-remaining-subscription-global-{suffix}"] = global.Remaining.ToString(CultureInfo.InvariantCulture);
+        return global.Allowed ? null : ArmError.ThrottledGlobally(bucket, kind, global.RetryAfterSeconds);
     }
 
-    private static (IResult?, ArmError?) DeleteAssignment(ArmServices arm, ArmCaller caller, ArmRequestTarget target)
+    private static ArmError NotServed(string[] segments, string path, string method, bool pathKnown)
     {
-        var id = $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleAssignmentResource.ResourceType}/{target.Name}";
-        if (!CallerMay(arm, arm.Store.Snapshot, caller, target.Scope, DeleteAssignments))
+        if (pathKnown)
         {
-            return (null, ArmError.AuthorizationFailed(caller, DeleteAssignments, id));
+            return new ArmError(405, "MethodNotAllowed", $"The requested resource does not support http method '{method}'.");
         }
 
-        // ARM answers 204 when there is nothing to delete, and 200 with the removed assignment otherwise.
-        return Guid.TryParse(target.Name, out var name) && arm.Store.Delete(target.Scope, name) is { } removed
-            ? (TypedResults.Json(RoleAssignmentResource.From(removed), arm.Json), null)
-            : (TypedResults.NoContent(), null);
+        // A Microsoft.Authorization type the emulator does not serve gets ARM's answer for an unknown type.
+        for (var i = segments.Length - 3; i >= 0; i--)
+        {
+            if (segments[i].Equals("providers", StringComparison.OrdinalIgnoreCase) && segments[i + 1].Equals("Microsoft.Authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                return new ArmError(400, "InvalidResourceType",
+                    $"The resource type '{segments[i + 2]}' could not be found in the namespace 'Microsoft.Authorization'. The emulator serves: " +
+                    string.Join(", ", Operations.Routes.Select(r => r.Operation)) + ".");
+            }
+        }
+
+        return new ArmError(404, "InvalidResourceType",
+            $"The resource path '{path}' with method {method} is not served here: the emulator implements only " +
+            string.Join(", ", Operations.Routes.Select(r => $"{r.Operation} ({r.Method} /{r.Template})")) + ".");
     }
 
-    private static (IResult?, ArmError?) ListDefinitions(HttpContext http, ArmServices arm, ArmCaller caller, ArmScope scope)
-    {
-        var state = arm.Store.Snapshot;
-        if (!MayReadDefinitions(arm, state, caller, scope))
-        {
-            return (null, ArmError.AuthorizationFailed(caller, ReadDefinitions, scope.Value));
-        }
-
-        var filterText = http.Request.Query["$filter"].FirstOrDefault();
-        if (RoleDefinitionFilter.Parse(filterText) is not { } filter)
-        {
-            return (null, new ArmError(400, "InvalidFilter",
-                $"The filter '{filterText}' is not supported for role definitions. Supported filters: {RoleDefinitionFilter.SupportedForms}."));
-        }
-
-        if (!ArmPager.TryReadSkipToken(http.Request.Query["$skipToken"].FirstOrDefault(), out var after))
-        {
-            return (null, ArmPager.InvalidSkipToken);
-        }
-
-        var visible = state.Definitions.Values.Where(d => IsVisibleAt(d, scope)).OrderBy(d => d.Id).ToArray();
-        var page = ArmPager.Page(visible, d => d.Id, d => filter.Matches(d.RoleName, d.Type), after, arm.Paging.PageSize);
-        var nextLink = page.Last is { } last ? ArmPager.NextLink(http.Request, filter.ToString(), last) : null;
-        return (TypedResults.Json(new ArmPage<RoleDefinitionResource>([.. page.Items.Select(d => RoleDefinitionResource.From(d, scope))], nextLink), arm.Json), null);
-    }
-
-    private static (IResult?, ArmError?) GetDefinition(ArmServices arm, ArmCaller caller, ArmRequestTarget target)
-    {
-        var state = arm.Store.Snapshot;
-        if (!MayReadDefinitions(arm, state, caller, target.Scope))
-        {
-            return (null, ArmError.AuthorizationFailed(caller, ReadDefinitions,
-                $"{RoleAssignmentResource.Prefix(target.Scope)}/providers/{RoleDefinitionResource.ResourceType}/{target.Name}"));
-        }
-
-        return Guid.TryParse(target.Name, out var id) && state.Definitions.TryGetValue(id, out var definition) && IsVisibleAt(definition, target.Scope)
-            ? (TypedResults.Json(RoleDefinitionResource.From(definition, target.Scope), arm.Json), null)
-            : (null, new ArmError(404, "RoleDefinitionDoesNotExist", $"The specified role definition with ID '{target.Name}' does not exist."));
-    }
-
-    // RBAC counts the caller's own assignments and those of every group it belongs to, nested groups included.
-    private static bool CallerMay(ArmServices arm, AuthorizationSnapshot state, ArmCaller caller, ArmScope scope, string action) =>
-        PermissionEvaluator.IsAllowed(state, caller.ObjectId, scope, action, arm.Directory.GroupsOf(caller.ObjectId));
-
-    // Built-in role definitions are public in every tenant; anything scoped needs roleDefinitions/read there.
-    private static bool MayReadDefinitions(ArmServices arm, AuthorizationSnapshot state, ArmCaller caller, ArmScope scope) =>
-        scope.IsRoot || CallerMay(arm, state, caller, scope, ReadDefinitions);
-
-    private static bool IsVisibleAt(RoleDefinitionRecord definition, ArmScope scope) =>
-        definition.IsBuiltIn || definition.AssignableScopes.Any(s => ArmScope.TryParse(s, out var assignable) && assignable.IsRelatedTo(scope));
-
-    private static JsonHttpResult<object> Render(HttpContext http, ArmError error)
+    private static Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<object> Render(HttpContext http, ArmError error)
     {
         if (error.RetryAfterSeconds is { } retryAfter)
         {
-            http.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         }
 
         if (error.Challenge is { } challenge)

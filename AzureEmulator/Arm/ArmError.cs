@@ -22,6 +22,13 @@ public sealed record ArmError(int Status, string Code, string Message)
         RetryAfterSeconds = retryAfter,
     };
 
+    public static ArmError ThrottledGlobally(string subscription, ArmRequestKind kind, int retryAfter) => new(429, "SubscriptionRequestsThrottled",
+        $"Number of '{kind.ToString().ToLowerInvariant()}' requests for subscription '{subscription}' exceeded the subscription's global limit, shared by all principals. " +
+        $"Please try again after '{retryAfter}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.")
+    {
+        RetryAfterSeconds = retryAfter,
+    };
+
     /// <summary>How ARM answers when it is the one failing (used for injected faults).</summary>
     public static ArmError Injected(int status, int retryAfter) => status switch
     {

@@ -29,6 +29,10 @@ public sealed class ArmOptions
     [Range(0.001, 100_000)]
     public double WriteRefillPerSecond { get; set; } = 10;
 
+    /// <summary>How many times a principal's bucket a subscription's global bucket holds and refills (ARM: 15).</summary>
+    [Range(1, 1000)]
+    public int GlobalBucketMultiplier { get; set; } = 15;
+
     /// <summary>Faults to inject into ARM from the start (the AppHost sets them here); the admin API changes them at run time.</summary>
     public FaultSettings? Faults { get; set; }
 }

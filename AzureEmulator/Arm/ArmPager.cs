@@ -59,9 +59,9 @@ public static class ArmPager
     }
 
     /// <summary>An absolute URL on the address the client used, carrying api-version, $filter and $skipToken (clients follow it as is).</summary>
-    public static string NextLink(HttpRequest request, string filter, Guid last)
+    public static string NextLink(HttpRequest request, string apiVersion, string filter, Guid last)
     {
-        var query = $"api-version={ArmApi.ApiVersion}";
+        var query = $"api-version={apiVersion}";
         if (filter.Length > 0)
         {
             query += $"&$filter={Uri.EscapeDataString(filter)}";

@@ -33,6 +33,19 @@ public enum AssignmentChangeOutcome
 
 public sealed record AssignmentChange(AssignmentChangeOutcome Outcome, RoleAssignmentRecord Assignment);
 
+public enum DefinitionChangeOutcome
+{
+    Created,
+    Updated,
+    Deleted,
+    Missing,
+    BuiltIn,
+    NameTaken,
+    HasAssignments,
+}
+
+public sealed record DefinitionChange(DefinitionChangeOutcome Outcome, RoleDefinitionRecord? Definition);
+
 /// <summary>
 /// Role definitions and role assignments. Seeded from Seed/authorization.json on first start, then kept in
 /// &lt;state&gt;/authorization.json, saved atomically before any change is served.
@@ -42,23 +55,18 @@ public sealed partial class AuthorizationStore
     private readonly JsonStateFile<AuthorizationState> file;
     private readonly int maxPerSubscription;
     private readonly Lock gate = new();
+    private readonly Lazy<AuthorizationState> seed;
     private AuthorizationSnapshot current;
 
     public AuthorizationStore(string stateFile, string seedFile, int maxAssignmentsPerSubscription, ILogger<AuthorizationStore> logger)
     {
         maxPerSubscription = maxAssignmentsPerSubscription;
         file = new JsonStateFile<AuthorizationState>(stateFile, AuthorizationState.SerializerOptions);
+        seed = new Lazy<AuthorizationState>(() => LoadSeed(seedFile));
         var saved = file.Load();
         if (saved is null)
         {
-            if (!File.Exists(seedFile))
-            {
-                throw new InvalidOperationException(
-                    $"The authorization seed file '{seedFile}' does not exist. Build the emulator (it copies Seed/authorization.json " +
-                    "to its output) or point Emulator__SeedDirectory at the folder holding authorization.json.");
-            }
-
-            saved = new JsonStateFile<AuthorizationState>(seedFile, AuthorizationState.SerializerOptions).Load()!;
+            saved = seed.Value;
             file.Save(saved);
             LogSeeded(logger, seedFile, file.Path);
         }
@@ -73,6 +81,18 @@ public sealed partial class AuthorizationStore
     public string StatePath => file.Path;
 
     public AuthorizationSnapshot Snapshot => Volatile.Read(ref current);
+
+    /// <summary>Role definitions and assignments as seeded (Seed/authorization.json), read once.</summary>
+    public AuthorizationState Seed => seed.Value;
+
+    /// <summary>Puts role definitions and assignments back as seeded.</summary>
+    public void ResetToSeed()
+    {
+        lock (gate)
+        {
+            Commit(Seed);
+        }
+    }
 
     /// <summary>Creates the assignment, or applies an ARM-permitted update (description, condition) to the one with the same name.</summary>
     public AssignmentChange Put(RoleAssignmentRecord requested)
@@ -119,6 +139,54 @@ public sealed partial class AuthorizationStore
 
             Commit(state.State with { RoleAssignments = [.. state.State.RoleAssignments, requested] });
             return new(AssignmentChangeOutcome.Created, requested);
+        }
+    }
+
+    /// <summary>Creates or replaces a custom role definition; refuses a second custom role of the same name, as ARM does.</summary>
+    public DefinitionChange PutDefinition(RoleDefinitionRecord requested)
+    {
+        lock (gate)
+        {
+            var state = current;
+            if (state.Definitions.TryGetValue(requested.Id, out var existing) && existing.IsBuiltIn)
+            {
+                return new(DefinitionChangeOutcome.BuiltIn, existing);
+            }
+
+            if (state.Definitions.Values.FirstOrDefault(d => d.Id != requested.Id && !d.IsBuiltIn && d.RoleName.Equals(requested.RoleName, StringComparison.OrdinalIgnoreCase)) is { } sameName)
+            {
+                return new(DefinitionChangeOutcome.NameTaken, sameName);
+            }
+
+            var stored = existing is null ? requested : requested with { CreatedOn = existing.CreatedOn, CreatedBy = existing.CreatedBy };
+            Commit(state.State with { RoleDefinitions = [.. state.State.RoleDefinitions.Where(d => d.Id != requested.Id), stored] });
+            return new(existing is null ? DefinitionChangeOutcome.Created : DefinitionChangeOutcome.Updated, stored);
+        }
+    }
+
+    /// <returns>Deleted with the removed role, Missing when there was none, or why it stays (built in, still assigned).</returns>
+    public DefinitionChange DeleteDefinition(Guid id)
+    {
+        lock (gate)
+        {
+            var state = current;
+            if (!state.Definitions.TryGetValue(id, out var existing))
+            {
+                return new(DefinitionChangeOutcome.Missing, null);
+            }
+
+            if (existing.IsBuiltIn)
+            {
+                return new(DefinitionChangeOutcome.BuiltIn, existing);
+            }
+
+            if (state.Assignments.Any(a => a.RoleDefinitionId == id))
+            {
+                return new(DefinitionChangeOutcome.HasAssignments, existing);
+            }
+
+            Commit(state.State with { RoleDefinitions = [.. state.State.RoleDefinitions.Where(d => d.Id != id)] });
+            return new(DefinitionChangeOutcome.Deleted, existing);
         }
     }
 
@@ -180,6 +248,18 @@ public sealed partial class AuthorizationStore
 
             return removed;
         }
+    }
+
+    private static AuthorizationState LoadSeed(string seedFile)
+    {
+        if (!File.Exists(seedFile))
+        {
+            throw new InvalidOperationException(
+                $"The authorization seed file '{seedFile}' does not exist. Build the emulator (it copies Seed/authorization.json " +
+                "to its output) or point Emulator__SeedDirectory at the folder holding authorization.json.");
+        }
+
+        return new JsonStateFile<AuthorizationState>(seedFile, AuthorizationState.SerializerOptions).Load()!;
     }
 
     private static int CountInSubscription(AuthorizationSnapshot state, string subscription) =>

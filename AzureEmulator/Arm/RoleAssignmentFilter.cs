@@ -4,13 +4,15 @@ namespace AzureEmulator.Arm;
 
 /// <summary>
 /// The role-assignment list <c>$filter</c>: <c>atScope()</c>, <c>assignedTo('{id}')</c> (braces allowed, as the
-/// portal sends them), <c>principalId eq '{id}'</c>, joined with <c>and</c> in any letter case.
+/// portal sends them), <c>principalId eq '{id}'</c>, and <c>atScope() and assignedTo('{id}')</c>, in any letter case.
+/// ARM refuses <c>principalId eq</c> combined with anything (it may name a group, which atScope() cannot resolve).
 /// </summary>
 public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo, Guid? PrincipalId)
 {
     public static RoleAssignmentFilter None { get; } = new(false, null, null);
 
-    public const string SupportedForms = "atScope(), assignedTo('{objectId}'), principalId eq '{objectId}', and their combinations with 'and'";
+    public static ArmError Unsupported(string? text) => new(400, "UnsupportedQuery",
+        $"The filter '{text}' is not supported. Supported filters are either 'atScope()' or 'principalId eq '{{value}}' ' or 'assignedTo('{{value}}')'.");
 
     /// <returns>null when the text is not a filter ARM accepts for role assignments.</returns>
     public static RoleAssignmentFilter? Parse(string? text)
@@ -41,7 +43,7 @@ public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo
             }
         }
 
-        return filter;
+        return filter.PrincipalId is not null && (filter.AtScope || filter.AssignedTo is not null) ? null : filter;
     }
 
     /// <summary>Whether an assignment at <paramref name="assignmentScope"/> for <paramref name="principal"/> is listed for <paramref name="requested"/>.</summary>
@@ -76,12 +78,15 @@ public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo
     private static partial Regex PrincipalIdTerm();
 }
 
-/// <summary>The role-definition list <c>$filter</c>: <c>roleName eq '…'</c> and/or <c>type eq 'BuiltInRole'|'CustomRole'</c>.</summary>
-public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type)
+/// <summary>
+/// The role-definition list <c>$filter</c>: <c>roleName eq '…'</c>, <c>type eq 'BuiltInRole'|'CustomRole'</c> and
+/// <c>atScopeAndBelow()</c> (custom roles assignable below the scope too, on its own), joined with <c>and</c>.
+/// </summary>
+public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type, bool AtScopeAndBelow = false)
 {
     public static RoleDefinitionFilter None { get; } = new(null, null);
 
-    public const string SupportedForms = "roleName eq '{name}', type eq 'BuiltInRole' or type eq 'CustomRole', and their combination with 'and'";
+    public const string SupportedForms = "roleName eq '{name}', type eq 'BuiltInRole' or type eq 'CustomRole', their combination with 'and', or atScopeAndBelow() alone";
 
     public static RoleDefinitionFilter? Parse(string? text)
     {
@@ -93,6 +98,12 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
         var filter = None;
         foreach (var term in AndSeparator().Split(text.Trim()))
         {
+            if (AtScopeAndBelowTerm().IsMatch(term) && !filter.AtScopeAndBelow)
+            {
+                filter = filter with { AtScopeAndBelow = true };
+                continue;
+            }
+
             var m = EqTerm().Match(term);
             if (!m.Success)
             {
@@ -113,7 +124,7 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
             }
         }
 
-        return filter;
+        return filter.AtScopeAndBelow && (filter.RoleName is not null || filter.Type is not null) ? null : filter;
     }
 
     public bool Matches(string roleName, string type) =>
@@ -124,6 +135,7 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
     {
         RoleName is { } n ? $"roleName eq '{n.Replace("'", "''", StringComparison.Ordinal)}'" : null,
         Type is { } t ? $"type eq '{t}'" : null,
+        AtScopeAndBelow ? "atScopeAndBelow()" : null,
     }.OfType<string>());
 
     // "and" outside quotes only: an even number of quotes must follow.
@@ -132,4 +144,7 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
 
     [GeneratedRegex(@"^\s*(?<field>roleName|type)\s+eq\s+'(?<value>(?:[^']|'')*)'\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EqTerm();
+
+    [GeneratedRegex(@"^\s*atScopeAndBelow\(\s*\)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AtScopeAndBelowTerm();
 }

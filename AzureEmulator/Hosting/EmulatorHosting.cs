@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace AzureEmulator.Hosting;
 
-/// <summary>HTTPS with the emulator's own CA, and a plain-http endpoint that serves only the health probes.</summary>
+/// <summary>
+/// HTTPS with a certificate the clients on this OS trust (see <see cref="ServerCertificateChoice"/>), and a plain-http
+/// endpoint that serves only the health probes.
+/// </summary>
 public static class EmulatorHosting
 {
     public static WebApplicationBuilder AddEmulatorHosting(this WebApplicationBuilder builder)
@@ -15,9 +18,13 @@ public static class EmulatorHosting
 
         builder.Services.AddSingleton(sp => LocalCertificateAuthority.LoadOrCreate(
             sp.GetRequiredService<IOptions<EmulatorOptions>>().Value.StateDirectory, sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<LocalCertificateAuthority>((kestrel, authority) =>
+        builder.Services.AddSingleton(sp => EmulatorServerCertificate.Select(
+            ServerCertificateChoice.CurrentOs(),
+            sp.GetRequiredService<LocalCertificateAuthority>(),
+            () => DevelopmentCertificate.FindInCurrentUserStore(sp.GetRequiredService<TimeProvider>().GetUtcNow())));
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<EmulatorServerCertificate>((kestrel, server) =>
         {
-            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = authority.ServerCertificate);
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = server.Certificate);
             // It mints tokens for anyone who asks: it must not be reachable from another machine, whatever the URLs say.
             kestrel.ConfigureEndpointDefaults(RefuseNonLoopback);
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -41,8 +48,12 @@ public static class EmulatorHosting
     public static WebApplication UseEmulatorHosting(this WebApplication app)
     {
         var authority = app.Services.GetRequiredService<LocalCertificateAuthority>();
-        app.Lifetime.ApplicationStarted.Register(() => app.Logger.EmulatorStarted(
-            authority.CaCertificatePath, authority.TrustDirectory, app.Services.GetRequiredService<EmulatorOrigin>().ToString()));
+        var server = app.Services.GetRequiredService<EmulatorServerCertificate>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            app.Logger.EmulatorStarted(authority.CaCertificatePath, authority.TrustDirectory, app.Services.GetRequiredService<EmulatorOrigin>().ToString());
+            app.Logger.ServerCertificateChosen(server.Choice, server.Certificate);
+        });
 
         // Tokens must never travel in clear text; the http endpoint exists only so the AppHost's health check needs no trust set-up.
         app.Use((context, next) =>
@@ -57,7 +68,9 @@ public static class EmulatorHosting
             return TypedResults.Problem(
                 title: "HTTPS required",
                 detail: "This plain-http endpoint serves only /health and /alive. Use the emulator's https origin " +
-                        $"and trust its CA ({authority.CaCertificatePath}).",
+                        (server.Choice.Kind == ServerCertificateKind.EmulatorCa
+                            ? $"and trust its CA ({authority.CaCertificatePath})."
+                            : $"(it serves the ASP.NET Core HTTPS development certificate; '{ServerCertificateChoice.TrustDevelopmentCertificate}' trusts it)."),
                 statusCode: StatusCodes.Status404NotFound).ExecuteAsync(context);
         });
         return app;

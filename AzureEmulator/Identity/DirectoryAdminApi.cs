@@ -13,6 +13,8 @@ public static class DirectoryAdminApi
             TypedResults.Ok(new DirectoryView(issuer.Issuer, issuer.Subject, directory.Snapshot())));
         admin.MapPut("/identities/{clientId}/federated-credentials/{name}", PutFederatedCredential);
         admin.MapDelete("/identities/{clientId}/federated-credentials/{name}", DeleteFederatedCredential);
+        admin.MapPost("/identities/{clientId}/client-secrets", AddClientSecret);
+        admin.MapDelete("/identities/{clientId}/client-secrets/{keyId:guid}", RemoveClientSecret);
         admin.MapPut("/groups/{objectId}", PutGroup);
         admin.MapDelete("/groups/{objectId}", DeleteGroup);
         admin.MapPost("/tokens", IssueToken);
@@ -45,6 +47,29 @@ public static class DirectoryAdminApi
         var change = directory.DeleteFederatedCredential(clientId, name);
         return change.Outcome == FederatedCredentialOutcome.Deleted ? TypedResults.NoContent() : Problem(change);
     }
+
+    private static Results<Created<AddedClientSecret>, ProblemHttpResult> AddClientSecret(string clientId, ClientSecretBody body, DirectoryStore directory, TimeProvider time)
+    {
+        var change = directory.AddClientSecret(clientId, body.DisplayName, TimeSpan.FromDays(body.LifetimeDays ?? 180), time.GetUtcNow());
+        return change.Outcome == ClientSecretOutcome.Added
+            ? TypedResults.Created($"/admin/identities/{clientId}/client-secrets/{change.Secret!.KeyId}",
+                new AddedClientSecret(change.Secret.KeyId, change.Secret.DisplayName, change.Secret.Hint, change.Text!, change.Secret.StartDateTime, change.Secret.EndDateTime))
+            : Problem(change);
+    }
+
+    private static Results<NoContent, ProblemHttpResult> RemoveClientSecret(string clientId, Guid keyId, DirectoryStore directory)
+    {
+        var change = directory.RemoveClientSecret(clientId, keyId);
+        return change.Outcome == ClientSecretOutcome.Removed ? TypedResults.NoContent() : Problem(change);
+    }
+
+    private static ProblemHttpResult Problem(ClientSecretChange change) => change.Outcome switch
+    {
+        ClientSecretOutcome.IdentityNotFound => TypedResults.Problem(title: "Unknown identity", detail: change.Error, statusCode: StatusCodes.Status404NotFound),
+        ClientSecretOutcome.SecretNotFound => TypedResults.Problem(title: "Unknown client secret", detail: change.Error, statusCode: StatusCodes.Status404NotFound),
+        ClientSecretOutcome.LimitReached => TypedResults.Problem(title: "Too many client secrets", detail: change.Error, statusCode: StatusCodes.Status409Conflict),
+        _ => TypedResults.Problem(title: "Invalid client secret request", detail: change.Error, statusCode: StatusCodes.Status400BadRequest),
+    };
 
     private static Results<Ok<DirectoryGroup>, Created<DirectoryGroup>, ProblemHttpResult> PutGroup(string objectId, GroupBody body, DirectoryStore directory)
     {
@@ -112,6 +137,12 @@ public static class DirectoryAdminApi
 public sealed record DirectoryView(string ClusterIssuer, string ServiceAccountSubject, DirectoryState Directory);
 
 public sealed record FederatedCredentialBody(string? Issuer, string? Subject, IReadOnlyList<string>? Audiences, string? Description);
+
+/// <param name="LifetimeDays">Days until the secret expires; 180 (Entra's suggestion) when omitted.</param>
+public sealed record ClientSecretBody(string? DisplayName, int? LifetimeDays);
+
+/// <summary>The answer to adding a client secret: the only time its value (secretText) is shown.</summary>
+public sealed record AddedClientSecret(Guid KeyId, string? DisplayName, string Hint, string SecretText, DateTimeOffset StartDateTime, DateTimeOffset EndDateTime);
 
 public sealed record GroupBody(string? DisplayName, IReadOnlyList<string>? Members);
 

@@ -48,6 +48,9 @@ public sealed record DirectoryIdentity
     public string? ManagedIdentityResourceId { get; init; }
 
     public IReadOnlyList<FederatedCredential> FederatedCredentials { get; init; } = [];
+
+    /// <summary>Client secrets (applications only; Entra gives managed identities none).</summary>
+    public IReadOnlyList<ClientSecret> ClientSecrets { get; init; } = [];
 }
 
 /// <summary>A federated identity credential: trust tokens from Issuer about Subject for Audiences.</summary>

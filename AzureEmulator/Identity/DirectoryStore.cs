@@ -27,17 +27,19 @@ public sealed class DirectoryStore
     private readonly JsonStateFile<DirectoryState> file;
     private readonly ClusterIssuer clusterIssuer;
     private readonly Lock gate = new();
+    private readonly Lazy<DirectoryState> seed;
     private DirectoryState state;
 
     public DirectoryStore(IOptions<EmulatorOptions> options, ClusterIssuer clusterIssuer, ILogger<DirectoryStore> logger)
     {
         this.clusterIssuer = clusterIssuer;
         file = new JsonStateFile<DirectoryState>(Path.Combine(options.Value.StateDirectory, "directory.json"), SerializerOptions);
+        var seedPath = Path.Combine(options.Value.SeedDirectory, "directory.json");
+        seed = new Lazy<DirectoryState>(() => LoadSeed(seedPath));
         var saved = file.Load();
         if (saved is null)
         {
-            var seedPath = Path.Combine(options.Value.SeedDirectory, "directory.json");
-            state = LoadSeed(seedPath);
+            state = seed.Value;
             file.Save(state);
             logger.DirectorySeeded(seedPath, file.Path);
         }
@@ -51,6 +53,21 @@ public sealed class DirectoryStore
     public string StatePath => file.Path;
 
     public string TenantId => state.TenantId;
+
+    /// <summary>The directory as saved, "{clusterIssuer}" left as is: what compares with <see cref="Seed"/>.</summary>
+    public DirectoryState Saved => state;
+
+    /// <summary>The directory as seeded (Seed/directory.json), read once.</summary>
+    public DirectoryState Seed => seed.Value;
+
+    /// <summary>Puts identities, federated credentials and groups back as seeded.</summary>
+    public void ResetToSeed()
+    {
+        lock (gate)
+        {
+            Commit(Seed);
+        }
+    }
 
     /// <summary>The current directory, with "{clusterIssuer}" replaced by the running cluster issuer.</summary>
     public DirectoryState Snapshot()
@@ -245,6 +262,66 @@ public sealed class DirectoryStore
             var updated = identity with { FederatedCredentials = remaining };
             Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
             return new FederatedCredentialChange(FederatedCredentialOutcome.Deleted, null);
+        }
+    }
+
+    /// <summary>Entra's limit of password credentials per application is not documented as lower; 20 keeps the file small.</summary>
+    public const int MaxClientSecrets = 20;
+
+    public ClientSecretChange AddClientSecret(string clientId, string? displayName, TimeSpan lifetime, DateTimeOffset now)
+    {
+        if (displayName?.Length > 120 || lifetime <= TimeSpan.Zero || lifetime > TimeSpan.FromDays(730))
+        {
+            return new ClientSecretChange(ClientSecretOutcome.Invalid, null, null,
+                "displayName must be at most 120 characters and lifetimeDays between 1 and 730 (Entra's limit for new secrets is two years).");
+        }
+
+        lock (gate)
+        {
+            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            if (identity is null)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.IdentityNotFound, null, null, UnknownIdentity(clientId));
+            }
+
+            if (identity.Kind != "Application")
+            {
+                return new ClientSecretChange(ClientSecretOutcome.NotAnApplication, null, null,
+                    $"'{identity.DisplayName}' is a {identity.Kind}; Entra gives managed identities no client secrets. Use an application's client id.");
+            }
+
+            if (identity.ClientSecrets.Count >= MaxClientSecrets)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.LimitReached, null, null,
+                    $"'{identity.DisplayName}' already has {MaxClientSecrets} client secrets. Delete one first.");
+            }
+
+            var (secret, text) = ClientSecret.Create(displayName, now, lifetime);
+            var updated = identity with { ClientSecrets = [.. identity.ClientSecrets, secret] };
+            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            return new ClientSecretChange(ClientSecretOutcome.Added, secret, text, null);
+        }
+    }
+
+    public ClientSecretChange RemoveClientSecret(string clientId, Guid keyId)
+    {
+        lock (gate)
+        {
+            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            if (identity is null)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.IdentityNotFound, null, null, UnknownIdentity(clientId));
+            }
+
+            var remaining = identity.ClientSecrets.Where(s => s.KeyId != keyId).ToList();
+            if (remaining.Count == identity.ClientSecrets.Count)
+            {
+                return new ClientSecretChange(ClientSecretOutcome.SecretNotFound, null, null, $"'{identity.DisplayName}' has no client secret with keyId '{keyId}'.");
+            }
+
+            var updated = identity with { ClientSecrets = remaining };
+            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            return new ClientSecretChange(ClientSecretOutcome.Removed, null, null, null);
         }
     }
 

@@ -113,7 +113,7 @@ public static class EntraEndpoints
             });
             var form = await reader.ReadFormAsync(context.RequestAborted);
             string? Field(string name) => form.TryGetValue(name, out var value) ? value.ToString() : null;
-            return (new TokenRequestForm(Field("grant_type"), Field("client_id"), Field("client_assertion_type"), Field("client_assertion"), Field("scope")), null);
+            return (new TokenRequestForm(Field("grant_type"), Field("client_id"), Field("client_assertion_type"), Field("client_assertion"), Field("scope"), Field("client_secret")), null);
         }
         catch (InvalidDataException)
         {

@@ -23,6 +23,13 @@ public sealed record EntraError(int Status, string Error, int Code, string Messa
     public static EntraError MissingAssertion() => new(401, "invalid_client", 7000216,
         "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
 
+    public static EntraError InvalidClientSecret(string clientId) => new(401, "invalid_client", 7000215,
+        $"Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{clientId}'.");
+
+    public static EntraError ExpiredClientSecret(string clientId, Guid keyId) => new(401, "invalid_client", 7000222,
+        $"The provided client secret keys for app '{clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, " +
+        $"or consider using certificate credentials for added security: https://aka.ms/certCreds. (keyId {keyId})");
+
     public static EntraError UnsupportedAssertionType(string type) => new(400, "invalid_request", 7000219,
         $"The client_assertion_type '{type}' is not supported. Use 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.");
 

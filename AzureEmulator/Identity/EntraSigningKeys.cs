@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using AzureEmulator.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -17,13 +19,16 @@ public sealed record AccessTokenRequest(DirectoryIdentity Identity, string Tenan
 public sealed record IssuedAccessToken(string AccessToken, DateTimeOffset IssuedAt, DateTimeOffset ExpiresOn);
 
 /// <summary>
-/// The key that signs Entra access tokens (persisted at &lt;state&gt;/keys/entra-signing.pem) and the minting of
-/// those tokens. Tokens are v1 app-only tokens as ARM receives them: iss https://sts.windows.net/{tenant}/, ver 1.0,
-/// appid/azp = client id, oid = sub = service-principal object id, idtyp app.
+/// The key that signs Entra access tokens (persisted at &lt;state&gt;/keys/entra-signing.pem, with the self-signed
+/// certificate Entra publishes for it at entra-signing.crt) and the minting of those tokens. Tokens are v1 app-only
+/// tokens as ARM receives them: iss https://sts.windows.net/{tenant}/, ver 1.0, appid = client id with appidacr
+/// (v1 has no azp), oid = sub = service-principal object id, idtyp app; the header names the key by kid and x5t,
+/// both the certificate's base64url SHA-1 thumbprint, as Entra's do.
 /// </summary>
 public sealed class EntraSigningKeys
 {
     private readonly RsaSecurityKey key;
+    private readonly X509Certificate2 certificate;
     private readonly SigningCredentials signing;
     private readonly TimeProvider time;
     private readonly string issuerAuthority = "https://sts.windows.net/";
@@ -31,16 +36,34 @@ public sealed class EntraSigningKeys
 
     public EntraSigningKeys(IOptions<EmulatorOptions> options, TimeProvider time)
     {
-        key = RsaKeyFile.LoadOrCreate(Path.Combine(options.Value.StateDirectory, "keys", "entra-signing.pem"));
-        signing = new SigningCredentials(key, SecurityAlgorithms.RsaSha256);
+        var keyFile = Path.Combine(options.Value.StateDirectory, "keys", "entra-signing.pem");
+        key = RsaKeyFile.LoadOrCreate(keyFile);
+        certificate = LoadOrCreateCertificate(Path.ChangeExtension(keyFile, ".crt"), key.Rsa);
+        Thumbprint = Base64UrlEncoder.Encode(certificate.GetCertHash());
+        key.KeyId = Thumbprint;
+        // An X.509 key makes the token handler write x5t; the kid is Entra's form of the same thumbprint.
+        signing = new X509SigningCredentials(certificate.CopyWithPrivateKey(key.Rsa), SecurityAlgorithms.RsaSha256);
+        signing.Key.KeyId = Thumbprint;
         this.time = time;
         ValidationKeys = [new RsaSecurityKey(key.Rsa.ExportParameters(includePrivateParameters: false)) { KeyId = key.KeyId }];
     }
 
+    /// <summary>x5t and kid of access tokens: the base64url SHA-1 thumbprint of the signing certificate.</summary>
+    public string Thumbprint { get; }
+
     /// <summary>Public keys that verify access tokens (what Entra's /discovery/v2.0/keys serves).</summary>
     public IReadOnlyList<SecurityKey> ValidationKeys { get; }
 
-    public JwksDocument Jwks => new([RsaKeyFile.ToPublicJwk(key)]);
+    /// <summary>Entra's keys document: kty, use, kid, x5t, n, e, x5c (no alg), as /discovery/v2.0/keys serves it.</summary>
+    public EntraKeysDocument Jwks
+    {
+        get
+        {
+            var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
+            return new([new EntraJwk("RSA", "sig", Thumbprint, Thumbprint, Base64UrlEncoder.Encode(parameters.Modulus), Base64UrlEncoder.Encode(parameters.Exponent),
+                [Convert.ToBase64String(certificate.RawData)])]);
+        }
+    }
 
     /// <summary>The iss of access tokens for a tenant (v1 form, as in real ARM tokens).</summary>
     public string IssuerFor(string tenantId) => issuerAuthority + tenantId + "/";
@@ -61,7 +84,6 @@ public sealed class EntraSigningKeys
             ["nbf"] = issuedAt.ToUnixTimeSeconds(),
             ["exp"] = expiresOn.ToUnixTimeSeconds(),
             ["appid"] = request.Identity.ClientId,
-            ["azp"] = request.Identity.ClientId,
             ["appidacr"] = "2",
             ["idp"] = issuer,
             ["idtyp"] = "app",
@@ -84,4 +106,40 @@ public sealed class EntraSigningKeys
         });
         return new IssuedAccessToken(token, issuedAt, expiresOn);
     }
+
+    // Entra publishes each signing key with a certificate; its thumbprint names the key. Kept beside the key and
+    // made again when it no longer matches the key (a deleted or replaced entra-signing.pem).
+    private static X509Certificate2 LoadOrCreateCertificate(string path, RSA rsa)
+    {
+        var modulus = rsa.ExportParameters(includePrivateParameters: false).Modulus!;
+        if (File.Exists(path))
+        {
+            try
+            {
+                var saved = X509Certificate2.CreateFromPem(File.ReadAllText(path));
+                if (saved.GetRSAPublicKey()?.ExportParameters(false).Modulus?.AsSpan().SequenceEqual(modulus) == true)
+                {
+                    return saved;
+                }
+            }
+            catch (CryptographicException)
+            {
+                // Unreadable: made again below, like one that belongs to another key.
+            }
+        }
+
+        var request = new CertificateRequest("CN=RoleViewer emulator Entra token signing", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var now = DateTimeOffset.UtcNow;
+        var created = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
+        var temp = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(temp, created.ExportCertificatePem());
+        File.Move(temp, path, overwrite: true);
+        return X509CertificateLoader.LoadCertificate(created.RawData);
+    }
 }
+
+/// <summary>One key of Entra's keys document.</summary>
+public sealed record EntraJwk(string Kty, string Use, string Kid, string X5t, string N, string E, IReadOnlyList<string> X5c);
+
+/// <summary>Entra's keys document: {"keys":[…]}.</summary>
+public sealed record EntraKeysDocument(IReadOnlyList<EntraJwk> Keys);

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace AzureEmulator.Identity;
 
 /// <summary>The form fields of a token request that matter; everything else (claims, client_info, x-client-*) is ignored.</summary>
-public sealed record TokenRequestForm(string? GrantType, string? ClientId, string? ClientAssertionType, string? ClientAssertion, string? Scope);
+public sealed record TokenRequestForm(string? GrantType, string? ClientId, string? ClientAssertionType, string? ClientAssertion, string? Scope, string? ClientSecret = null);
 
 /// <summary>A successful token response, as Entra sends it (no client_info: MSAL.NET would validate one).</summary>
 public sealed record TokenResponse(
@@ -21,7 +21,8 @@ public sealed record TokenResponse(
 /// <summary>
 /// Entra's client-credentials grant with a federated (jwt-bearer) client assertion, checked the way Entra does:
 /// tenant → client → assertion shape → time window (5 min skew) → federated credential by issuer, subject and
-/// audience (exact, case-sensitive) → RS256 signature against the cluster issuer's keys.
+/// audience (exact, case-sensitive) → RS256 signature against the cluster issuer's keys. An application may instead
+/// send one of its client secrets (client_secret): a wrong or expired one is invalid_client (7000215, 7000222).
 /// </summary>
 public sealed partial class TokenExchange(
     DirectoryStore directory,
@@ -69,7 +70,7 @@ public sealed partial class TokenExchange(
 
         if (string.IsNullOrEmpty(form.ClientAssertion))
         {
-            return Fail(EntraError.MissingAssertion());
+            return string.IsNullOrEmpty(form.ClientSecret) ? Fail(EntraError.MissingAssertion()) : ExchangeSecret(tenant, form);
         }
 
         if (string.IsNullOrEmpty(form.ClientAssertionType))
@@ -125,11 +126,46 @@ public sealed partial class TokenExchange(
             return Fail(signatureError);
         }
 
+        return (Respond(identity, audience!), null);
+    }
+
+    private (TokenResponse? Response, EntraError? Error) ExchangeSecret(string tenant, TokenRequestForm form)
+    {
+        var identity = directory.FindByClientId(form.ClientId!);
+        if (identity is null)
+        {
+            return Fail(EntraError.ApplicationNotFound(form.ClientId!, tenant));
+        }
+
+        if (string.IsNullOrEmpty(form.Scope))
+        {
+            return Fail(EntraError.MissingParameter("scope"));
+        }
+
+        var (audience, scopeError) = ResourceFromScope(form.Scope, tenant);
+        if (scopeError is not null)
+        {
+            return Fail(scopeError);
+        }
+
+        var secret = identity.ClientSecrets.FirstOrDefault(s => s.Matches(form.ClientSecret!));
+        if (secret is null)
+        {
+            return Fail(EntraError.InvalidClientSecret(identity.ClientId));
+        }
+
+        return secret.EndDateTime <= time.GetUtcNow()
+            ? Fail(EntraError.ExpiredClientSecret(identity.ClientId, secret.KeyId))
+            : (Respond(identity, audience!), null);
+    }
+
+    private TokenResponse Respond(DirectoryIdentity identity, string audience)
+    {
         var lifetime = TimeSpan.FromSeconds(options.Value.AccessTokenLifetimeSeconds);
-        var issued = signingKeys.Issue(new AccessTokenRequest(identity, directory.TenantId, audience!, lifetime));
+        var issued = signingKeys.Issue(new AccessTokenRequest(identity, directory.TenantId, audience, lifetime));
         var expiresIn = (long)lifetime.TotalSeconds;
         long? refreshIn = options.Value.AccessTokenRefreshInSeconds ?? (expiresIn > 7200 ? expiresIn / 2 : (long?)null);
-        return (new TokenResponse("Bearer", expiresIn, expiresIn, refreshIn, issued.AccessToken), null);
+        return new TokenResponse("Bearer", expiresIn, expiresIn, refreshIn, issued.AccessToken);
     }
 
     private static bool IsSaneUnixTime(long seconds) =>

@@ -239,7 +239,7 @@ public sealed class IdentityDoctor(
             return listing.Items.Count == 0
                 ? new(id, title, IdentityCheck.Warn, $"ARM answered, but the identity holds no role assignment in subscription {listing.SubscriptionId}.",
                     $"If it should act in Azure, grant it the narrowest role for that; to let RoleViewer list its assignments, {FailureTranslator.ReadAction} " +
-                    $"suffices: the \"{FailureTranslator.ReaderRoleName}\" custom role at /subscriptions/{listing.SubscriptionId}.")
+                    $"suffices: the \"{FailureTranslator.ReaderRoleNameIn(listing.SubscriptionId)}\" custom role at /subscriptions/{listing.SubscriptionId}.")
                 : new(id, title, IdentityCheck.Ok,
                     $"{listing.Items.Count} role assignment(s) listed in subscription {listing.SubscriptionId} ({string.Join(", ", listing.Items.Select(i => i.RoleName).Distinct())}).", null);
         }

@@ -21,10 +21,16 @@ public sealed record FailureContext(
 /// <summary>Turns Azure.Identity, MSAL, Azure.Core and socket exceptions into an upstream code plus a fix.</summary>
 public static partial class FailureTranslator
 {
+    /// <summary>Prefix of the custom role's name; infra/main.bicep appends the subscription (see <see cref="ReaderRoleNameIn"/>).</summary>
     public const string ReaderRoleName = "RoleViewer Reader";
 
     /// <summary>The one action RoleViewer needs to list assignments; fix texts ask for it, not for built-in Reader.</summary>
     public const string ReadAction = "Microsoft.Authorization/roleAssignments/read";
+    /// <summary>
+    /// The custom role as `azd up` creates it: role names are unique per Entra tenant, so the subscription id is
+    /// part of the name ("RoleViewer Reader (&lt;subscription id&gt;)").
+    /// </summary>
+    public static string ReaderRoleNameIn(string? subscriptionId) => $"{ReaderRoleName} ({subscriptionId ?? "<subscription id>"})";
 
     [GeneratedRegex(@"AADSTS(\d+)")]
     private static partial Regex AadstsCode();
@@ -148,8 +154,8 @@ public static partial class FailureTranslator
         return (status, code) switch
         {
             (403, _) => $"The identity (object id {principal}) lacks {ReadAction} at /subscriptions/{subscription}. Grant it the " +
-                        $"\"{ReaderRoleName}\" custom role, which allows only that and roleDefinitions/read: az role assignment create --assignee-object-id {principal} " +
-                        $"--assignee-principal-type ServicePrincipal --role \"{ReaderRoleName}\" --scope /subscriptions/{subscription}. Access can take a few minutes to apply.",
+                        $"\"{ReaderRoleNameIn(c.SubscriptionId)}\" custom role, which allows only that and roleDefinitions/read: az role assignment create --assignee-object-id {principal} " +
+                        $"--assignee-principal-type ServicePrincipal --role \"{ReaderRoleNameIn(c.SubscriptionId)}\" --scope /subscriptions/{subscription}. Access can take a few minutes to apply.",
             (401, "ExpiredAuthenticationToken") => "ARM saw an expired access token. Check the node clock; the API gets a new token on the next call.",
             (401, "InvalidAuthenticationTokenAudience") => "The access token was issued for another audience. Leave the ARM audience at https://management.azure.com/.",
             (401, "InvalidAuthenticationTokenTenant") => $"The identity's tenant '{c.TenantId}' is not the tenant of subscription {subscription}. Use an identity of the subscription's tenant.",

@@ -1,9 +1,11 @@
 using System.Reflection;
+using Microsoft.Extensions.Options;
 using RoleViewer.Web.ApiClients;
+using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
-public sealed class DashboardLoader(RoleViewerApiClient api, TimeProvider time)
+public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emulator, IOptions<EmulatorOptions> emulatorOptions, TimeProvider time)
 {
     private static readonly WebReplica ThisReplica = new(
         Environment.GetEnvironmentVariable("POD_NAME") ?? Environment.MachineName,
@@ -17,8 +19,13 @@ public sealed class DashboardLoader(RoleViewerApiClient api, TimeProvider time)
         var identity = api.GetIdentityAsync(cancellationToken: cancellationToken);
         var assignments = GetAssignmentsAsync(refresh, cancellationToken);
         var pod = api.GetPodAsync(cancellationToken);
-        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow());
+        var seedState = GetSeedStateAsync(cancellationToken);
+        return new DashboardSnapshot(await identity, await assignments, await pod, ThisReplica, time.GetUtcNow(), await seedState);
     }
+
+    /// <summary>Local runs only: whether Try-it or an earlier run left the emulator's state different from its seed.</summary>
+    private async Task<SeedState?> GetSeedStateAsync(CancellationToken cancellationToken) =>
+        emulatorOptions.Value.Enabled ? await emulator.GetSeedStateAsync(cancellationToken) : null;
 
     private async Task<ApiResult<RoleAssignmentsResponse>> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)
     {

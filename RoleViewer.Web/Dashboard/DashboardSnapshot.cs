@@ -1,14 +1,19 @@
 using RoleViewer.Web.ApiClients;
+using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
-/// <summary>Everything the page shows, loaded together so one render is one consistent picture.</summary>
+/// <summary>
+/// Everything the page shows, loaded together so one render is one consistent picture. EmulatorState: local runs
+/// only, whether the emulator's roles, groups and federation differ from its seed.
+/// </summary>
 public sealed record DashboardSnapshot(
     ApiResult<IdentityReport> Identity,
     ApiResult<RoleAssignmentsResponse> RoleAssignments,
     ApiResult<PodFacts> Pod,
     WebReplica Web,
-    DateTimeOffset LoadedAt)
+    DateTimeOffset LoadedAt,
+    SeedState? EmulatorState = null)
 {
     /// <summary>The first failure that means the Api itself is out of reach (drives the page banner).</summary>
     public ApiFailure? Outage =>

@@ -76,6 +76,34 @@ public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> op
         return ids.Count;
     }
 
+    /// <summary>Whether the emulator's roles, groups and federation still equal its seed; never throws, a failure is the answer's Error.</summary>
+    public async Task<SeedState> GetSeedStateAsync(CancellationToken cancellationToken)
+    {
+        // The page waits for this; a stuck emulator must not hold it longer than the Api's own limit would.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var response = await http.GetAsync(new Uri("/admin/state", UriKind.Relative), timeout.Token);
+            await EnsureSuccessAsync(response, "report its state", timeout.Token);
+            return new SeedState(await response.Content.ReadFromJsonAsync<EmulatorStateReport>(timeout.Token), null);
+        }
+        catch (Exception ex) when (ex is EmulatorException or HttpRequestException or System.Text.Json.JsonException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new SeedState(null, ex is OperationCanceledException ? "the emulator did not answer GET /admin/state within 5 s." : ex.Message);
+        }
+    }
+
+    /// <summary>Puts roles, groups and federated credentials back as seeded (POST /admin/state/reset).</summary>
+    public async Task<EmulatorStateReport> ResetToSeedAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(new Uri("/admin/state/reset", UriKind.Relative), content: null, cancellationToken);
+        await EnsureSuccessAsync(response, "reset its state to the seed", cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<EmulatorStateReport>(cancellationToken))
+            ?? throw new EmulatorException("The emulator answered the reset with an empty body.");
+    }
+
     public async Task SetFederatedSubjectAsync(string clientId, string issuer, string subject, CancellationToken cancellationToken)
     {
         var name = options.Value.FederatedCredentialName;

@@ -35,6 +35,7 @@ public static class TryItEndpoints
         var tryIt = app.MapGroup("/try-it").WithTags("Try it");
         tryIt.MapPost("/role-assignments", ChangeRoleAssignment).WithName("TryItRoleAssignment");
         tryIt.MapPost("/federation", ChangeFederation).WithName("TryItFederation");
+        tryIt.MapPost("/state/reset", ResetToSeed).WithName("TryItResetToSeed");
         return app;
     }
 
@@ -126,6 +127,31 @@ public static class TryItEndpoints
         }
     }
 
+    private static async Task<Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult>> ResetToSeed(
+        [FromForm] string? confirm, HttpContext context, RoleViewerApiClient api, EmulatorClient emulator, CancellationToken cancellationToken)
+    {
+        // The reset drops every change made since the seed: only the confirmation form sends confirm=yes.
+        if (confirm != "yes")
+        {
+            return Problem(400, "Reset not confirmed",
+                "Open 'Reset to seed…' in the Try it panel and press 'Yes, reset to seed' (the form sends confirm=yes).");
+        }
+
+        try
+        {
+            var report = await emulator.ResetToSeedAsync(cancellationToken);
+            // The federated credential may have changed back: as after a repair, the doctor exchanges afresh now.
+            await api.GetIdentityAsync(probe: true, cancellationToken);
+            return Done(context, report.DiffersFromSeed
+                ? $"The emulator reset its state but still reports differences: {string.Join(" ", report.Differences.Select(d => d.Detail))}"
+                : "Reset to seed: role assignments, groups and the federated credential are as seeded again. Watch the sections above follow.");
+        }
+        catch (Exception ex) when (ex is EmulatorException or HttpRequestException)
+        {
+            return EmulatorProblem(ex);
+        }
+    }
+
     private static Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult> Done(HttpContext context, string message) =>
         context.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true)
             ? TypedResults.Ok(new TryItOutcome(message))
@@ -133,7 +159,8 @@ public static class TryItEndpoints
 
     private static ProblemHttpResult EmulatorProblem(Exception ex) =>
         Problem(502, "The emulator did not accept the change",
-            $"{ex.Message} Check that the emulator resource is running (Aspire dashboard) and that SSL_CERT_DIR trusts its CA.");
+            $"{ex.Message} Check that the emulator resource is running (Aspire dashboard) and that this process trusts its certificate " +
+            "(its start-up log says which it serves and how to trust it).");
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status);

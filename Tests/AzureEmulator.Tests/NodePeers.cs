@@ -8,15 +8,17 @@ public static class NodePeers
 {
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
+    private static readonly string[] LockedPackages = ["identity", "arm-authorization", "arm-resources-subscriptions"];
+
     public static string Directory { get; } = typeof(NodePeers).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "NodePeersDirectory").Value!;
 
-    /// <summary>Runs `node script` in the peers folder with the given environment; returns exit code, stdout, stderr.</summary>
+    /// <summary>Runs `node script [arguments]` in the peers folder with the given environment; returns exit code, stdout, stderr.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
-        string script, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        string script, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, params string[] arguments)
     {
         await EnsureInstalledAsync(cancellationToken);
-        return await RunProcessAsync("node", [script], environment, cancellationToken);
+        return await RunProcessAsync("node", [script, .. arguments], environment, cancellationToken);
     }
 
     private static async Task EnsureInstalledAsync(CancellationToken cancellationToken)
@@ -24,7 +26,8 @@ public static class NodePeers
         await InstallGate.WaitAsync(cancellationToken);
         try
         {
-            if (System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@azure", "identity")))
+            // Every locked package present: a folder installed before a package was added gets `npm ci` again.
+            if (LockedPackages.All(p => System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@azure", p))))
             {
                 return;
             }

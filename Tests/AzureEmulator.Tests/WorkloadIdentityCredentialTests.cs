@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Identity;
 using AzureEmulator.Identity;
@@ -36,27 +38,37 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
         Assert.Equal(SeedDirectory.ApiObjectId, token.GetPayloadValue<string>("oid"));
         Assert.Equal(SeedDirectory.TenantId, token.GetPayloadValue<string>("tid"));
         Assert.Equal(SeedDirectory.ApiClientId, token.GetPayloadValue<string>("appid"));
-        Assert.Equal(SeedDirectory.ApiClientId, token.GetPayloadValue<string>("azp"));
+        Assert.False(token.TryGetPayloadValue<string>("azp", out _), "a v1 token carries appid, not the v2-only azp");
+        Assert.Equal("2", token.GetPayloadValue<string>("appidacr"));
         Assert.Equal("app", token.GetPayloadValue<string>("idtyp"));
         Assert.Equal($"https://sts.windows.net/{SeedDirectory.TenantId}/", token.Issuer);
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task GetToken_WhenIssued_SignatureVerifiesWithEntraKeys()
+    public async Task GetToken_WhenIssued_HeaderNamesThePublishedCertificateByKidAndX5t_AndItsKeyVerifiesTheSignature()
     {
-        await emulator.ReadTokenFileAsync(TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await emulator.ReadTokenFileAsync(ct);
         var credential = WebhookEnvironment.CreateCredential(emulator);
-        var token = await credential.GetTokenAsync(new TokenRequestContext(["https://management.azure.com/.default"]), TestContext.Current.CancellationToken);
+        var token = await credential.GetTokenAsync(new TokenRequestContext(["https://management.azure.com/.default"]), ct);
         var keys = emulator.Services.GetRequiredService<EntraSigningKeys>();
+        using var http = emulator.CreateClient();
+        var published = (await http.GetFromJsonAsync<JsonNode>($"/{SeedDirectory.TenantId}/discovery/v2.0/keys", ct))!["keys"]![0]!;
+        using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(published["x5c"]![0]!.GetValue<string>()));
 
+        var jwt = new JsonWebToken(token.Token);
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token.Token, new TokenValidationParameters
         {
             ValidIssuer = keys.IssuerFor(SeedDirectory.TenantId),
             ValidAudience = "https://management.azure.com",
-            IssuerSigningKeys = keys.ValidationKeys,
+            IssuerSigningKey = new X509SecurityKey(certificate, jwt.Kid),
         });
 
         Assert.True(result.IsValid, result.Exception?.Message);
+        Assert.Equal(Base64UrlEncoder.Encode(certificate.GetCertHash()), jwt.X5t);
+        Assert.Equal(jwt.X5t, jwt.Kid);
+        Assert.Equal(jwt.Kid, published["kid"]!.GetValue<string>());
+        Assert.Equal(jwt.X5t, published["x5t"]!.GetValue<string>());
     }
 
     [Fact(Timeout = 60_000)]

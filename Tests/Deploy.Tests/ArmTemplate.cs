@@ -40,6 +40,19 @@ internal sealed class ArmTemplate
 
     public IEnumerable<string> OutputNames => _template["outputs"]!.AsObject().Select(o => o.Key);
 
+    /// <summary>The declared type of an output (<c>string</c>, <c>array</c>, ...), lower-case.</summary>
+    public string OutputType(string name) => ((string)_template["outputs"]![name]!["type"]!).ToLowerInvariant();
+
+    /// <summary>The parameter's declaration (type, defaultValue, minLength, metadata), or null.</summary>
+    public JsonObject? ParameterDeclaration(string name) => _template["parameters"]?[name]?.AsObject();
+
+    /// <summary>Every module deployment's template, depth first, with its parameters bound.</summary>
+    public IEnumerable<ArmTemplate> ModulesRecursive() =>
+        ResourcesOfType("Microsoft.Resources/deployments").Select(d => Module(Name(d))).SelectMany(m => m.ModulesRecursive().Prepend(m));
+
+    /// <summary>A resource's <c>condition</c>, evaluated; true when it has none.</summary>
+    public bool IsDeployed(JsonObject resource) => resource["condition"] is not { } condition || Value(condition) is true;
+
     public object? Output(string name) =>
         Value(_template["outputs"]![name]?["value"] ?? throw new KeyNotFoundException($"The template has no output '{name}'."));
 

@@ -54,8 +54,9 @@ public sealed class AzureYamlTests
     }
 
     [Fact(Timeout = Timeout)]
-    public void AzureYaml_WhenRead_DeploysEveryGeneratedServiceFromItsManifestFolder()
+    public async Task AzureYaml_WhenRead_DeploysEveryGeneratedServiceFromItsManifestFolder()
     {
+        var rendered = await GeneratedManifests.RenderedAsync(TestContext.Current.CancellationToken);
         var services = AzureYaml(TestContext.Current.CancellationToken)["services"]!.AsObject();
 
         Assert.Equal(GeneratedManifests.Services().Order(StringComparer.Ordinal), services.Select(s => s.Key).Order(StringComparer.Ordinal));
@@ -72,7 +73,7 @@ public sealed class AzureYamlTests
             Assert.Equal(DeploymentConventions.Namespace, (string?)k8s["namespace"]);
             Assert.Equal(Path.Combine(Repository.K8sFolder, name), Path.GetFullPath(Path.Combine(project, (string)k8s["deploymentPath"]!)));
 
-            var manifests = GeneratedManifests.Committed(TestContext.Current.CancellationToken).Where(m => m.Service == name).ToList();
+            var manifests = rendered.Where(m => m.Service == name).ToList();
             Assert.Equal((string?)k8s["deployment"]!["name"], GeneratedManifests.OfKind<V1Deployment>(manifests).Single().Metadata.Name);
             Assert.Equal((string?)k8s["service"]!["name"], GeneratedManifests.OfKind<V1Service>(manifests).Single().Metadata.Name);
         }
@@ -84,5 +85,19 @@ public sealed class AzureYamlTests
         var projects = AzureYaml(TestContext.Current.CancellationToken)["services"]!.AsObject().Select(s => (string)s.Value!["project"]!);
 
         Assert.DoesNotContain(projects, p => p.Contains("AppHost", StringComparison.Ordinal) || p.Contains("Emulator", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public void AzureYaml_WhenRead_RequiresTheFirstAzdThatRendersTemplatesAndBuildsAksImagesRemotely()
+    {
+        // *.tmpl.yaml rendering arrived in azd 1.2.0 (Azure/azure-dev#2455); docker.remoteBuild for AKS services in
+        // 1.10.2 (#4375), and both services use it. The README's prerequisites name the same version.
+        var required = (string?)AzureYaml(TestContext.Current.CancellationToken)["requiredVersions"]?["azd"];
+
+        Assert.Equal(">= 1.10.2", required);
+        var readme = File.ReadAllText(Repository.Path("README.md"));
+        Assert.Contains("azd 1.10.2", readme, StringComparison.Ordinal);
+        Assert.Contains("kubelogin", readme, StringComparison.Ordinal);
+        Assert.Contains("kubectl", readme, StringComparison.Ordinal);
     }
 }

@@ -41,7 +41,8 @@ public sealed class FailureTranslatorTests
         Assert.Equal(UpstreamSource.Arm, failure.Source);
         Assert.Equal("AuthorizationFailed", failure.Code);
         Assert.Equal(403, failure.Status);
-        Assert.Contains("RoleViewer Reader", failure.Fix, StringComparison.Ordinal);
+        // The name infra/main.bicep gives the custom role (unique per tenant, so it carries the subscription).
+        Assert.Contains($"\"RoleViewer Reader ({TestIds.SubscriptionId})\"", failure.Fix, StringComparison.Ordinal);
         Assert.Contains($"/subscriptions/{TestIds.SubscriptionId}", failure.Fix, StringComparison.Ordinal);
     }
 

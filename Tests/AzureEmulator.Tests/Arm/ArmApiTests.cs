@@ -208,11 +208,11 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Call_WithUnsupportedApiVersion_Returns400InvalidApiVersionParameter()
+    public async Task Call_WithAVersionRoleAssignmentsDoNotServe_Returns400InvalidResourceType()
     {
-        var (status, body, _) = await App.GetAsync($"{Assignments}?api-version=2015-07-01", TestContext.Current.CancellationToken);
+        var (status, body, _) = await App.GetAsync($"{Assignments}?api-version=2099-01-01", TestContext.Current.CancellationToken);
 
-        Assert.Equal((400, "InvalidApiVersionParameter"), (status, body!["error"]!["code"]!.GetValue<string>()));
+        Assert.Equal((400, "InvalidResourceType"), (status, body!["error"]!["code"]!.GetValue<string>()));
     }
 
     [Fact(Timeout = 30_000)]

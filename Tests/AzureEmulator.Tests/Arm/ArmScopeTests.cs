@@ -42,20 +42,51 @@ public sealed class ArmScopeTests
     }
 
     [Theory]
-    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/roleAssignments", Sub, "roleAssignments", null)]
-    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/resourceGroups/rg/providers/Microsoft.Web/sites/app/providers/microsoft.authorization/ROLEASSIGNMENTS/abc", Sub + "/resourceGroups/rg/providers/Microsoft.Web/sites/app", "roleAssignments", "abc")]
-    [InlineData("/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7", "/", "roleDefinitions", "acdd72a7-3385-48ef-bd42-f606fba81ae7")]
-    public void RequestTarget_TryParse_SplitsScopeCollectionAndName(string path, string scope, string collection, string? name)
+    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/roleAssignments", "GET", "roleAssignments.list", Sub, null)]
+    [InlineData("//subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/roleAssignments/abc", "GET", "roleAssignments.get", Sub, "abc")]
+    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/resourceGroups/rg/providers/Microsoft.Web/sites/app/providers/microsoft.authorization/ROLEASSIGNMENTS/abc", "put", "roleAssignments.create", Sub + "/resourceGroups/rg/providers/Microsoft.Web/sites/app", "abc")]
+    [InlineData("/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7", "DELETE", "roleDefinitions.delete", "/", "acdd72a7-3385-48ef-bd42-f606fba81ae7")]
+    [InlineData("/SUBSCRIPTIONS/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f", "GET", "subscriptions.get", "/", "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f")]
+    [InlineData("/metadata/endpoints/", "GET", "metadata.endpoints", "/", null)]
+    public void Operations_Find_MatchesTheOperationWhateverTheSlashesAndCase(string path, string method, string operation, string scope, string? name)
     {
-        Assert.True(ArmRequestTarget.TryParse(path, out var target));
-        Assert.Equal(scope, target.Scope.Value);
-        Assert.Equal(collection, target.Collection);
-        Assert.Equal(name, target.Name);
+        var match = ArmApi.Operations.Find(ArmRouteTable.Segments(path), method, out _);
+
+        Assert.NotNull(match);
+        Assert.Equal(operation, match.Route.Operation);
+        Assert.Equal(scope, match.Scope.Value);
+        Assert.Equal(name, match.Name);
     }
 
     [Theory]
-    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f")]
-    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/policyAssignments")]
-    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/roleAssignments/a/b")]
-    public void RequestTarget_TryParse_WhenNotRoleAssignmentsOrDefinitions_Fails(string path) => Assert.False(ArmRequestTarget.TryParse(path, out _));
+    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/policyAssignments", false)]
+    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/roleAssignments/a/b", false)]
+    [InlineData("/subscriptions/not-a-guid/providers/Microsoft.Authorization/roleAssignments", false)]
+    [InlineData("/subscriptions/3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f/providers/Microsoft.Authorization/roleAssignments", true)]
+    public void Operations_Find_WhenNoOperationServesThePathAndMethod_ReturnsNull(string path, bool pathKnown)
+    {
+        Assert.Null(ArmApi.Operations.Find(ArmRouteTable.Segments(path), "POST", out var known));
+        Assert.Equal(pathKnown, known);
+    }
+
+    [Theory]
+    [InlineData(null, "MissingApiVersionParameter")]
+    [InlineData("2022-04", "InvalidApiVersionParameter")]
+    [InlineData("latest", "InvalidApiVersionParameter")]
+    [InlineData("2099-01-01", "InvalidResourceType")]
+    [InlineData("2022-05-01-preview", "InvalidResourceType")]
+    [InlineData("2022-04-01", null)]
+    [InlineData("2015-07-01", null)]
+    [InlineData("2020-04-01-PREVIEW", null)]
+    public void CheckApiVersion_ForRoleAssignments_AnswersAsArmDoesForAProviderType(string? apiVersion, string? code) =>
+        Assert.Equal(code, ArmRouteTable.CheckApiVersion(apiVersion, ArmApi.RoleAssignments)?.Code);
+
+    [Fact]
+    public void CheckApiVersion_ForArmsOwnTypes_NamesTheSupportedVersionsInInvalidApiVersionParameter()
+    {
+        var error = ArmRouteTable.CheckApiVersion("2099-01-01", SubscriptionOperations.Subscriptions);
+
+        Assert.Equal("InvalidApiVersionParameter", error?.Code);
+        Assert.Contains("2022-12-01", error!.Message, StringComparison.Ordinal);
+    }
 }

@@ -69,3 +69,55 @@ public sealed class ArmThrottlingTests(SlowRefillEmulatorFixture emulator) : ICl
         (await emulator.GetCountersAsync(ct)).ArmCalls
             .Where(c => c.Caller == SeedDirectory.ApiObjectId && c.Outcome == "SubscriptionRequestsThrottled").Sum(c => c.Count);
 }
+
+/// <summary>Buckets of 20 reads refilling one per 100 s, and a subscription-global bucket no larger than a principal's.</summary>
+public sealed class SmallGlobalBucketEmulatorFixture : EmulatorFixture
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Emulator:Arm:ReadBucketCapacity"] = "20",
+        ["Emulator:Arm:ReadRefillPerSecond"] = "0.01",
+        ["Emulator:Arm:GlobalBucketMultiplier"] = "1",
+    };
+}
+
+public sealed class ArmGlobalThrottlingTests(SmallGlobalBucketEmulatorFixture emulator) : IClassFixture<SmallGlobalBucketEmulatorFixture>
+{
+    private static readonly string Assignments = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments?api-version={ArmClient.ApiVersion}";
+
+    [Fact(Timeout = 60_000)]
+    public async Task Reads_WhenOnePrincipalEmptiesTheSubscriptionsGlobalBucket_AnotherWithTokensLeftIsThrottledToo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var operatorHttp = await ClientAsync(SeedDirectory.OperatorClientId, ct);
+        using var appHttp = await ClientAsync(SeedDirectory.ApiClientId, ct);
+
+        using var first = await operatorHttp.GetAsync(new Uri(Assignments, UriKind.Relative), ct);
+        for (var i = 1; i < 20; i++)
+        {
+            using var response = await operatorHttp.GetAsync(new Uri(Assignments, UriKind.Relative), ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var refused = await appHttp.GetAsync(new Uri(Assignments, UriKind.Relative), ct);
+        var body = await refused.Content.ReadFromJsonAsync<JsonNode>(ct);
+
+        Assert.Equal("19", Header(first, "x-ms-ratelimit-remaining-subscription-reads"));
+        Assert.Equal("19", Header(first, "x-ms-ratelimit-remaining-subscription-global-reads"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("19", Header(refused, "x-ms-ratelimit-remaining-subscription-reads"));
+        Assert.Equal("0", Header(refused, "x-ms-ratelimit-remaining-subscription-global-reads"));
+        Assert.Equal("SubscriptionRequestsThrottled", body!["error"]!["code"]!.GetValue<string>());
+        Assert.Contains("global limit", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter);
+    }
+
+    private static string Header(HttpResponseMessage response, string name) => response.Headers.GetValues(name).Single();
+
+    private async Task<HttpClient> ClientAsync(string clientId, CancellationToken ct)
+    {
+        var http = emulator.CreateClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await ArmClient.GetTokenAsync(emulator, clientId, "https://management.azure.com/", ct));
+        return http;
+    }
+}

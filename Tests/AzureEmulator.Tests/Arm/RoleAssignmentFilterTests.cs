@@ -12,7 +12,7 @@ public sealed class RoleAssignmentFilterTests
     [InlineData("assignedTo('{c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f}')", false, true, false)]
     [InlineData("principalId eq 'c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f'", false, false, true)]
     [InlineData("atScope() and assignedTo('{c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f}')", true, true, false)]
-    [InlineData("ATSCOPE() AND principalId EQ 'c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f'", true, false, true)]
+    [InlineData("ATSCOPE() AND assignedTo('c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f')", true, true, false)]
     [InlineData("  atScope( )  and  assignedTo( 'c2d4e6f81a3b4c5d9e7f8a9b0c1d2e3f' ) ", true, true, false)]
     public void Parse_WhenFormIsOneArmAccepts_ReadsEveryTerm(string text, bool atScope, bool assignedTo, bool principalId)
     {
@@ -30,6 +30,8 @@ public sealed class RoleAssignmentFilterTests
     [InlineData("atScope() or assignedTo('c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f')")]
     [InlineData("atScope() and atScope()")]
     [InlineData("principalId eq c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f")]
+    [InlineData("atScope() and principalId eq 'c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f'")]
+    [InlineData("principalId eq 'c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f' and assignedTo('c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f')")]
     public void Parse_WhenFormIsUnsupported_ReturnsNull(string text) => Assert.Null(RoleAssignmentFilter.Parse(text));
 
     [Fact]
@@ -78,6 +80,10 @@ public sealed class RoleAssignmentFilterTests
 
         Assert.Equal(new RoleDefinitionFilter(roleName, type), filter);
     }
+
+    [Fact]
+    public void RoleDefinitionFilter_Parse_AtScopeAndBelowAlone_IsAccepted() =>
+        Assert.Equal(new RoleDefinitionFilter(null, null, AtScopeAndBelow: true), RoleDefinitionFilter.Parse(" atScopeAndBelow( ) "));
 
     [Theory]
     [InlineData("type eq 'Something'")]

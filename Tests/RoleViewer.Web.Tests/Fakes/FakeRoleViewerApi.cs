@@ -34,6 +34,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, RoleAssignmentDto> assignments = new();
+    private Dictionary<string, RoleAssignmentDto> seededAssignments = [];
 
     private FakeRoleViewerApi(WebApplication app) => this.app = app;
 
@@ -67,6 +68,9 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
     public int ArmWrites { get; private set; }
 
+    /// <summary>POST /admin/state/reset calls (Try-it's "Reset to seed").</summary>
+    public int Resets { get; private set; }
+
     /// <summary>Groups the emulator slice has put the identity in (Try-it's "Grant via group").</summary>
     public ConcurrentDictionary<string, bool> GroupsOfIdentity { get; } = new();
 
@@ -84,6 +88,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         }
 
+        fake.seededAssignments = fake.assignments.ToDictionary(a => a.Key, a => a.Value);
         fake.Map();
         await app.StartAsync(cancellationToken);
         fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -212,6 +217,22 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 }),
             }),
         }));
+        // GET /admin/state and its reset, in the emulator's shape (AzureEmulator/State/SeedDrift.cs): the seed is what
+        // the fake held when it started, no groups, and the right federated subject.
+        app.MapGet("/admin/state", () => Results.Json(StateReport()));
+        app.MapPost("/admin/state/reset", () =>
+        {
+            Resets++;
+            assignments.Clear();
+            foreach (var (name, assignment) in seededAssignments)
+            {
+                assignments[name] = assignment;
+            }
+
+            GroupsOfIdentity.Clear();
+            FederatedSubject = RightSubject;
+            return Results.Json(StateReport());
+        });
         app.MapPut("/admin/groups/{objectId}", (string objectId, JsonObject body) =>
         {
             if (body["members"] is not JsonArray members || members.Select(m => (string?)m).SingleOrDefault() != PrincipalId)
@@ -264,6 +285,39 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             ArmWrites++;
             return assignments.TryRemove(name, out _) ? Results.Ok() : Results.NoContent();
         });
+    }
+
+    private JsonObject StateReport()
+    {
+        var differences = new List<JsonObject>();
+        void Add(string area, string detail) => differences.Add(new JsonObject { ["area"] = area, ["detail"] = detail });
+        foreach (var added in assignments.Keys.Except(seededAssignments.Keys))
+        {
+            Add("roleAssignments", $"Role assignment added: {assignments[added].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
+        }
+
+        foreach (var removed in seededAssignments.Keys.Except(assignments.Keys))
+        {
+            Add("roleAssignments", $"Role assignment removed: {seededAssignments[removed].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
+        }
+
+        foreach (var group in GroupsOfIdentity.Keys)
+        {
+            Add("groups", $"Group added: sg-roleviewer-try-it ({group}, 1 member).");
+        }
+
+        if (FederatedSubject != RightSubject)
+        {
+            Add("federatedCredentials", $"Federated credential of id-roleviewer-api changed: 'roleviewer-api' (issuer {Issuer}, subject {FederatedSubject}); " +
+                $"the seed has 'roleviewer-api' (issuer {Issuer}, subject {RightSubject}).");
+        }
+
+        return new JsonObject
+        {
+            ["differsFromSeed"] = differences.Count > 0,
+            ["differences"] = new JsonArray([.. differences]),
+            ["stateFiles"] = new JsonArray("/home/dev/.local/state/roleviewer/emulator/directory.json", "/home/dev/.local/state/roleviewer/emulator/authorization.json"),
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -10,6 +10,9 @@ public static class Artifacts
         return Path.Combine(directory, name + ".png");
     }
 
+    /// <summary>A path inside the repository (e.g. docs/page.png), for files the tests regenerate on request.</summary>
+    public static string InRepository(string relativePath) => Path.Combine(RepositoryRoot(), relativePath);
+
     private static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

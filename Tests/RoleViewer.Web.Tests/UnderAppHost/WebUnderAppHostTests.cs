@@ -116,6 +116,37 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
     }
 
     [Fact(Timeout = 180_000)]
+    public async Task TryIt_UnderAppHost_ResetToSeedUndoesABrokenFederationAndAGrantAndClearsTheNotice()
+    {
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
+        var (page, problems) = await browser.NewPageAsync();
+        await page.GotoAsync(stack.WebUrl.ToString());
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 20_000 });
+        var notice = page.GetByTestId("seed-state-notice");
+        await Expect(notice).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+
+        await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Reader");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Grant role" }).ClickAsync();
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Granted Reader", new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Break federation (wrong subject)" }).ClickAsync();
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Federation broken", new() { Timeout = 20_000 });
+
+        // The real emulator's report, through the web: the grant and the changed subject, and where they are saved.
+        await Expect(notice).ToContainTextAsync("Role assignment added: Reader for id-roleviewer-api", new() { Timeout = 30_000 });
+        await Expect(notice).ToContainTextAsync("not-the-trusted-account");
+        await Expect(notice).ToContainTextAsync("directory.json");
+
+        await page.GetByText("Reset to seed…", new() { Exact = true }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, reset to seed" }).ClickAsync();
+
+        await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Reset to seed:", new() { Timeout = 20_000 });
+        await Expect(notice).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 60_000 });
+        await Expect(page.Locator("tbody tr:not(.row-removed) .role-name").GetByText("Reader", new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Empty(problems);
+    }
+
+    [Fact(Timeout = 180_000)]
     public async Task Page_UnderAppHost_WhenApiStopsShowsBannerAndRecoversByItself()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

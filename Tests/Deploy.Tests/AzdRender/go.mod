@@ -1,0 +1,3 @@
+module roleviewer/azdrender
+
+go 1.19
