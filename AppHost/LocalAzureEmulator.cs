@@ -13,7 +13,7 @@ public static class LocalAzureEmulator
     /// <summary>The AppHost's view of the emulator: its resource and the values it shares with the API.</summary>
     public sealed record Emulator(
         IResourceBuilder<ProjectResource> Resource, EndpointReference Https, string StateDirectory, string TokenFile,
-        string ClientId, string TenantId, string SubscriptionId)
+        string ClientId, string TenantId, string SubscriptionId, IResourceBuilder<ParameterResource> AdminKey)
     {
         /// <summary>The CA directory for SSL_CERT_DIR; the system directory stays listed so public roots remain trusted.</summary>
         public string SslCertDir => $"{Path.Combine(StateDirectory, "tls", "trust")}:/etc/ssl/certs";
@@ -28,6 +28,10 @@ public static class LocalAzureEmulator
         // The path AKS's webhook (v1.5 layout) mounts; here under the state directory, outside the repository.
         var tokenFile = Path.Combine(stateDirectory, "var", "run", "secrets", "azure", "tokens", "azure-identity-token");
 
+        // The admin API mints Owner tokens: a fresh random key per run, given to the emulator and the web's Try-it only
+        // (the dashboard shows it masked, as the secret parameter emulator-admin-key).
+        var adminKey = builder.AddParameter("emulator-admin-key",
+            Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), publishValueAsDefault: false, secret: true);
         var resource = builder.AddProject<Projects.AzureEmulator>("emulator", launchProfileName: "https");
         var https = resource.GetEndpoint("https");
         resource
@@ -36,7 +40,8 @@ public static class LocalAzureEmulator
             .WithEnvironment("Emulator__ServiceAccountTokenFile", tokenFile)
             .WithEnvironment("Emulator__ServiceAccountNamespace", settings["ServiceAccountNamespace"] ?? "roleviewer")
             .WithEnvironment("Emulator__ServiceAccountName", settings["ServiceAccountName"] ?? "roleviewer-api")
-            .WithEnvironment("Emulator__PublicOrigin", https);
+            .WithEnvironment("Emulator__PublicOrigin", https)
+            .WithEnvironment("Emulator__AdminKey", adminKey);
 
         return new Emulator(
             resource,
@@ -45,7 +50,8 @@ public static class LocalAzureEmulator
             tokenFile,
             ClientId: settings["ClientId"] ?? "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54",
             TenantId: settings["TenantId"] ?? "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21",
-            SubscriptionId: settings["SubscriptionId"] ?? "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f");
+            SubscriptionId: settings["SubscriptionId"] ?? "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f",
+            AdminKey: adminKey);
     }
 
     /// <summary>What the workload-identity webhook injects into a labelled pod, pointed at the emulator, and ARM's endpoint.</summary>
@@ -62,6 +68,7 @@ public static class LocalAzureEmulator
     /// <summary>The web's Try-it panel calls the emulator's admin and ARM endpoints directly.</summary>
     public static IResourceBuilder<ProjectResource> WithEmulatorEndpoint(this IResourceBuilder<ProjectResource> web, Emulator emulator) => web
         .WithEnvironment("Emulator__Endpoint", emulator.Https)
+        .WithEnvironment("Emulator__AdminKey", emulator.AdminKey)
         .WithEnvironment("SSL_CERT_DIR", emulator.SslCertDir)
         .WaitFor(emulator.Resource);
 }

@@ -5,7 +5,7 @@ using RoleViewer.Api.Json;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddProblemDetails();
+builder.AddBadRequestProblems();
 builder.AddApiJson();
 builder.Services.AddOpenApi(options => options.AddSchemaTransformer<ProblemDetailsSchema>());
 builder.Services.AddSingleton(TimeProvider.System);

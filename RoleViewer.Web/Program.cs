@@ -4,6 +4,7 @@ using RoleViewer.Web.Dashboard;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddBadRequestProblems();
 builder.AddRoleViewerApiClient();
 builder.AddDashboard();
 builder.AddTryIt();

@@ -1,16 +1,15 @@
-using System.Net;
 using AzureEmulator.Diagnostics;
 using AzureEmulator.Faults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AzureEmulator.Admin;
 
-/// <summary>The emulator's own control surface: counters and fault injection. Loopback callers only.</summary>
+/// <summary>The emulator's own control surface: counters and fault injection. Its owner only (<see cref="AdminOwnerOnly"/>).</summary>
 public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(LoopbackOnly);
+        var admin = routes.MapGroup("/admin").WithTags("Admin").AddEndpointFilter(AdminOwnerOnly.Filter);
 
         admin.MapGet("/counters", (EmulatorMetrics metrics) => TypedResults.Ok(metrics.Snapshot()));
         admin.MapDelete("/counters", (EmulatorMetrics metrics) =>
@@ -64,19 +63,4 @@ public static class AdminApi
         title: "Unknown fault target",
         detail: $"'{target}' is not a fault target; use 'token' (Entra token endpoint) or 'arm' (Azure Resource Manager).",
         statusCode: StatusCodes.Status404NotFound);
-
-    // The admin API changes who may do what; it must not be reachable from another machine.
-    private static ValueTask<object?> LoopbackOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var remote = context.HttpContext.Connection.RemoteIpAddress;
-        if (remote is not null && !IPAddress.IsLoopback(remote))
-        {
-            return ValueTask.FromResult<object?>(TypedResults.Problem(
-                title: "Admin API is loopback-only",
-                detail: "The emulator's admin API answers only callers on this machine (127.0.0.1 / ::1).",
-                statusCode: StatusCodes.Status403Forbidden));
-        }
-
-        return next(context);
-    }
 }

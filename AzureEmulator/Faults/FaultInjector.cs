@@ -72,11 +72,31 @@ public sealed class FaultInjector(TimeProvider time)
 {
     private readonly ConcurrentDictionary<FaultTarget, FaultSettings> settings = new();
 
+    // Cancelled whenever a target's faults change, so requests hanging under the old settings carry on.
+    private readonly ConcurrentDictionary<FaultTarget, CancellationTokenSource> changed = new();
+
     public FaultSettings Get(FaultTarget target) => settings.GetValueOrDefault(target, FaultSettings.None);
 
-    public void Set(FaultTarget target, FaultSettings value) => settings[target] = value;
+    public void Set(FaultTarget target, FaultSettings value)
+    {
+        settings[target] = value;
+        ReleaseHangs(target);
+    }
 
-    public void Clear(FaultTarget target) => settings.TryRemove(target, out _);
+    public void Clear(FaultTarget target)
+    {
+        settings.TryRemove(target, out _);
+        ReleaseHangs(target);
+    }
+
+    private void ReleaseHangs(FaultTarget target)
+    {
+        if (changed.TryRemove(target, out var previous))
+        {
+            // Not disposed: a request may be reading its token right now; nothing unmanaged is held.
+            previous.Cancel();
+        }
+    }
 
     public async Task<FaultDecision> ApplyAsync(FaultTarget target, CancellationToken cancellationToken)
     {
@@ -89,8 +109,17 @@ public sealed class FaultInjector(TimeProvider time)
         var roll = Random.Shared.NextDouble();
         if (roll < current.HangRate)
         {
-            // A hang ends only when the client gives up (its request is aborted).
-            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+            // A hang ends when the client gives up (its request is aborted) or the fault is changed or cleared:
+            // then the request is served, as by an upstream that has recovered.
+            using var released = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, changed.GetOrAdd(target, _ => new()).Token);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, released.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return FaultDecision.Proceed;
+            }
         }
 
         roll -= current.HangRate;

@@ -1,3 +1,4 @@
+using System.Net;
 using AzureEmulator.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,26 @@ public static class EmulatorHosting
             sp.GetRequiredService<LocalCertificateAuthority>(),
             () => DevelopmentCertificate.FindInCurrentUserStore(sp.GetRequiredService<TimeProvider>().GetUtcNow())));
         builder.Services.AddOptions<KestrelServerOptions>().Configure<EmulatorServerCertificate>((kestrel, server) =>
-            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = server.Certificate));
+        {
+            kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = server.Certificate);
+            // It mints tokens for anyone who asks: it must not be reachable from another machine, whatever the URLs say.
+            kestrel.ConfigureEndpointDefaults(RefuseNonLoopback);
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
         return builder;
+    }
+
+    /// <summary>Nothing the emulator accepts comes near this; bigger bodies are refused with 413 before they are read.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    private static void RefuseNonLoopback(ListenOptions listen)
+    {
+        if (listen.IPEndPoint is { } endpoint && !IPAddress.IsLoopback(endpoint.Address))
+        {
+            throw new InvalidOperationException(
+                $"The emulator refuses to listen on {endpoint}: it issues tokens and changes role assignments for any caller, so it binds " +
+                "loopback addresses only. Use https://localhost:<port> or https://127.0.0.1:<port> in ASPNETCORE_URLS / --urls.");
+        }
     }
 
     public static WebApplication UseEmulatorHosting(this WebApplication app)

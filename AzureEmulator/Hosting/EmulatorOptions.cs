@@ -15,6 +15,13 @@ public sealed class EmulatorOptions
     /// <summary>The https origin clients use (the AppHost's proxied endpoint); null means the address Kestrel listens on.</summary>
     public Uri? PublicOrigin { get; set; }
 
+    /// <summary>
+    /// The per-run secret the admin API demands (header Emulator-Admin-Key). The AppHost generates it and hands it to
+    /// the emulator and the web's Try-it only. Unset: the admin API answers 401 to everyone.
+    /// </summary>
+    [MinLength(32, ErrorMessage = "Emulator:AdminKey must be at least 32 characters; the AppHost generates a random one per run.")]
+    public string? AdminKey { get; set; }
+
     /// <summary>Folder holding the seed files (directory.json, authorization.json) copied to the build output.</summary>
     [Required]
     public string SeedDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "Seed");

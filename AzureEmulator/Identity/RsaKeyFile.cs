@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AzureEmulator.State;
 using Microsoft.IdentityModel.Tokens;
 
 namespace AzureEmulator.Identity;
@@ -26,14 +27,8 @@ internal static class RsaKeyFile
         else
         {
             rsa = RSA.Create(2048);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temp, rsa.ExportPkcs8PrivateKeyPem());
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
+            PrivateFiles.WriteAllText(temp, rsa.ExportPkcs8PrivateKeyPem());
             File.Move(temp, path, overwrite: true);
         }
 

@@ -1,4 +1,5 @@
 using AzureEmulator.Hosting;
+using AzureEmulator.State;
 using Microsoft.Extensions.Options;
 
 namespace AzureEmulator.Identity;
@@ -81,10 +82,9 @@ public sealed class ServiceAccountTokenProjector(
         {
             var token = issuer.MintServiceAccountToken();
             var path = Path.GetFullPath(TokenFile!);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             // Rename within the same folder is atomic: a reader sees the old token or the new one, never half of one.
             var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-            File.WriteAllText(temp, token.Token);
+            PrivateFiles.WriteAllText(temp, token.Token);
             File.Move(temp, path, overwrite: true);
             Current = token;
             logger.TokenFileWritten(issuer.Subject, path, token.ExpiresOn);

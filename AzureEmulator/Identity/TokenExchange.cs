@@ -168,6 +168,9 @@ public sealed partial class TokenExchange(
         return new TokenResponse("Bearer", expiresIn, expiresIn, refreshIn, issued.AccessToken);
     }
 
+    private static bool IsSaneUnixTime(long seconds) =>
+        seconds is >= 0 and < 32_503_680_000; // before 3000-01-01, far from DateTimeOffset's end so the clock-skew sums cannot overflow
+
     private static (TokenResponse?, EntraError?) Fail(EntraError error) => (null, error);
 
     /// <summary>"https://management.azure.com//.default" → "https://management.azure.com/"; ".../.default" → without the slash.</summary>
@@ -206,9 +209,15 @@ public sealed partial class TokenExchange(
 
         try
         {
-            if (!token.TryGetPayloadValue<long>("exp", out _))
+            if (!token.TryGetPayloadValue<long>("exp", out var exp))
             {
                 return (null, EntraError.MalformedAssertion("the assertion has no numeric 'exp' claim"));
+            }
+
+            // An absurd time (year 10000, negative) is the caller's malformed token, as Entra says: not our 500.
+            if (!IsSaneUnixTime(exp) || (token.TryGetPayloadValue<long>("nbf", out var nbf) && !IsSaneUnixTime(nbf)))
+            {
+                return (null, EntraError.MalformedAssertion("the assertion's 'exp' or 'nbf' is not a time between 1970 and 3000"));
             }
 
             if (!token.TryGetPayloadValue<string>("iss", out var iss) || string.IsNullOrEmpty(iss))

@@ -37,9 +37,8 @@ public sealed class JsonStateFile<T>(string path, JsonSerializerOptions serializ
     {
         lock (gate)
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             var temp = $"{Path}.{Environment.ProcessId}.tmp";
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = PrivateFiles.Create(temp))
             {
                 JsonSerializer.Serialize(stream, state, serializerOptions);
                 stream.Flush(flushToDisk: true);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using AzureEmulator.State;
 
 namespace AzureEmulator.Tls;
 
@@ -42,12 +43,12 @@ public sealed class LocalCertificateAuthority
     public static LocalCertificateAuthority LoadOrCreate(string stateDirectory, TimeProvider time)
     {
         var directory = Path.Combine(stateDirectory, "tls");
-        System.IO.Directory.CreateDirectory(directory);
+        PrivateFiles.CreateDirectory(directory);
         var now = time.GetUtcNow();
 
         var caPath = Path.Combine(directory, "ca.crt");
         var caKeyPath = Path.Combine(directory, "ca.key");
-        var ca = TryLoad(caPath, caKeyPath, now);
+        var ca = TryLoad(caPath, caKeyPath, now) is { } saved && saved.Extensions[NameConstraints.Oid] is not null ? saved : null;
         var caRenewed = false;
         if (ca is null)
         {
@@ -68,7 +69,7 @@ public sealed class LocalCertificateAuthority
         }
 
         var trust = Path.Combine(directory, "trust");
-        System.IO.Directory.CreateDirectory(trust);
+        PrivateFiles.CreateDirectory(trust);
         var trusted = Path.Combine(trust, "ca.crt");
         if (!File.Exists(trusted) || File.ReadAllText(trusted) != File.ReadAllText(caPath))
         {
@@ -115,6 +116,7 @@ public sealed class LocalCertificateAuthority
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(NameConstraints.Permitting(ServerDnsNames, ServerIpAddresses));
         return request.CreateSelfSigned(now.AddMinutes(-5), now.Add(CaLifetime));
     }
 
@@ -152,12 +154,7 @@ public sealed class LocalCertificateAuthority
     private static void WritePem(string path, string pem)
     {
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, pem);
-        if (!OperatingSystem.IsWindows() && path.EndsWith(".key", StringComparison.Ordinal))
-        {
-            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        PrivateFiles.WriteAllText(temp, pem);
         File.Move(temp, path, overwrite: true);
     }
 }

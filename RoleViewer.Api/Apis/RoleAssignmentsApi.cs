@@ -58,9 +58,9 @@ public static class RoleAssignmentsApi
             Detail = detail,
             Extensions =
             {
-                ["upstreamStatus"] = upstreamStatus,
-                ["upstreamCode"] = upstreamCode,
-                ["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier,
+                [ApiProblem.UpstreamStatusKey] = upstreamStatus,
+                [ApiProblem.UpstreamCodeKey] = upstreamCode,
+                [ApiProblem.TraceIdKey] = Activity.Current?.Id ?? context.TraceIdentifier,
             },
         });
 }

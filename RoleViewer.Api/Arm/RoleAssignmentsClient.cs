@@ -79,18 +79,35 @@ public class RoleAssignmentsClient
         return message.Response;
     }
 
+    /// <summary>A nextLink, if it points at this client's ARM endpoint (scheme, host and port); else a refusal.</summary>
+    internal Uri OwnLink(string link)
+    {
+        if (Uri.TryCreate(link, UriKind.Absolute, out var uri)
+            && uri.Scheme == _endpoint.Scheme
+            && string.Equals(uri.IdnHost, _endpoint.IdnHost, StringComparison.OrdinalIgnoreCase)
+            && uri.Port == _endpoint.Port
+            && string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return uri;
+        }
+
+        throw new RequestFailedException(0, $"ARM returned a nextLink outside its endpoint {_endpoint.GetLeftPart(UriPartial.Authority)}; it was not followed " +
+            "so that the access token is never sent elsewhere.", "UntrustedNextLink", null);
+    }
+
     private sealed class ArmPageable<T>(RoleAssignmentsClient client, Uri first, JsonTypeInfo<ArmListResult<T>> typeInfo, CancellationToken cancellationToken)
         : AsyncPageable<T>(cancellationToken) where T : notnull
     {
         public override async IAsyncEnumerable<Page<T>> AsPages(string? continuationToken = null, int? pageSizeHint = null)
         {
-            // ARM's nextLink is absolute and already carries api-version, $filter and $skipToken: follow it as is.
-            var next = continuationToken is null ? first : new Uri(continuationToken);
+            // ARM's nextLink is absolute and already carries api-version, $filter and $skipToken: follow it as is,
+            // but only to ARM itself, since the pipeline attaches the bearer token to whatever URL it is given.
+            var next = continuationToken is null ? first : client.OwnLink(continuationToken);
             while (next is not null)
             {
                 var response = await client.SendAsync(next, CancellationToken);
                 var page = JsonSerializer.Deserialize(response.Content.ToStream(), typeInfo) ?? throw new RequestFailedException(response);
-                next = string.IsNullOrEmpty(page.NextLink) ? null : new Uri(page.NextLink);
+                next = string.IsNullOrEmpty(page.NextLink) ? null : client.OwnLink(page.NextLink);
                 yield return Page<T>.FromValues(page.Value ?? [], next?.AbsoluteUri, response);
             }
         }

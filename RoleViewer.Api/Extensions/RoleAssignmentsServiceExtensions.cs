@@ -21,6 +21,7 @@ public static class RoleAssignmentsServiceExtensions
             var options = new RoleAssignmentsClientOptions { Audience = arm.Audience };
             options.Retry.MaxRetries = arm.MaxRetries;
             options.Retry.NetworkTimeout = arm.NetworkTimeout;
+            options.RetryPolicy = new BriefRetryPolicy(arm.MaxRetries, arm.MaxRetryAfter);
             if (sp.GetService<HttpPipelineTransport>() is { } transport)
             {
                 options.Transport = transport;

@@ -4,30 +4,6 @@ using RoleViewer.Api.Upstream;
 
 namespace RoleViewer.Api.Identity;
 
-public sealed record IdentityReport(
-    string? ClientId,
-    string? TenantId,
-    string? PrincipalObjectId,
-    string? SubscriptionId,
-    string? AuthorityHost,
-    string ArmEndpoint,
-    DateTimeOffset? AccessTokenExpiresOn,
-    string Overall,
-    IReadOnlyList<IdentityCheck> Checks,
-    ProjectedTokenDto? ProjectedToken,
-    LastExchangeDto? LastExchange);
-
-public sealed record IdentityCheck(string Id, string Title, string Status, string Detail, string? Fix)
-{
-    public const string Ok = "ok";
-    public const string Warn = "warn";
-    public const string Fail = "fail";
-}
-
-public sealed record ProjectedTokenDto(string? Issuer, string? Subject, IReadOnlyList<string> Audiences, DateTimeOffset? ExpiresOn, DateTimeOffset? FileLastWritten);
-
-public sealed record LastExchangeDto(DateTimeOffset At, bool Succeeded, string? ErrorCode, string? Message);
-
 /// <summary>
 /// Walks the workload-identity chain (webhook variables → token file → projected token → exchange → ARM) and says
 /// for each step what was found and how to fix it. Never throws and never shows a token.
@@ -256,13 +232,14 @@ public sealed class IdentityDoctor(
             {
                 var failure = roleAssignments.LastFailure;
                 return new(id, title, stale.Status is 401 or 403 ? IdentityCheck.Fail : IdentityCheck.Warn,
-                    $"ARM's last answer was {stale.Status} {stale.Code}: {stale.Message} A list from {listing.AgeSeconds:0} s ago is served.",
+                    $"ARM's last answer was {(stale.Status is { } http ? $"HTTP {http} " : "")}{stale.Code}: {stale.Message} A list from {listing.AgeSeconds:0} s ago is served.",
                     failure?.Fix ?? "Wait for ARM to recover.");
             }
 
             return listing.Items.Count == 0
                 ? new(id, title, IdentityCheck.Warn, $"ARM answered, but the identity holds no role assignment in subscription {listing.SubscriptionId}.",
-                    $"Grant the identity the \"{FailureTranslator.ReaderRoleNameIn(listing.SubscriptionId)}\" custom role or Reader at /subscriptions/{listing.SubscriptionId}.")
+                    $"If it should act in Azure, grant it the narrowest role for that; to let RoleViewer list its assignments, {FailureTranslator.ReadAction} " +
+                    $"suffices: the \"{FailureTranslator.ReaderRoleNameIn(listing.SubscriptionId)}\" custom role at /subscriptions/{listing.SubscriptionId}.")
                 : new(id, title, IdentityCheck.Ok,
                     $"{listing.Items.Count} role assignment(s) listed in subscription {listing.SubscriptionId} ({string.Join(", ", listing.Items.Select(i => i.RoleName).Distinct())}).", null);
         }

@@ -6,25 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace RoleViewer.Api.Pod;
 
-public sealed record PodFacts(
-    string PodName,
-    string? Namespace,
-    string? NodeName,
-    string? PodIp,
-    string? ServiceAccount,
-    string HostName,
-    double ProcessUptimeSeconds,
-    DateTimeOffset StartedAt,
-    int CpuCount,
-    double? CpuLimit,
-    long? MemoryLimitBytes,
-    long WorkingSetBytes,
-    long GcHeapBytes,
-    IReadOnlyList<double>? LoadAverage,
-    string DotnetVersion,
-    string AppVersion,
-    string OsDescription);
-
 /// <summary>
 /// Facts about the pod from the Downward API variables, else from the host, and limits as cgroup v2 enforces them
 /// (the old sample reported the host's total memory as the limit), with a fallback to cgroup v1 hierarchies.

@@ -20,6 +20,10 @@ public sealed class ArmOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>A longer Retry-After (ARM throttling) ends the refresh instead of being waited out; the last good list is served meanwhile.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     public string Scope => Audience.TrimEnd('/') + "/.default";
 }
 

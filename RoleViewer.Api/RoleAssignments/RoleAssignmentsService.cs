@@ -83,9 +83,13 @@ public sealed class RoleAssignmentsService(
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var pending = new UpstreamErrorDto(null, RefreshPendingCode,
-                $"ARM has not answered within {options.Value.StaleAfter.TotalSeconds:0.#} s; the refresh continues and this is the last good list.");
-            telemetry.StaleServe(RefreshPendingCode);
+            // If the previous refresh failed, that failure is why the list is stale (this refresh is ARM's next try);
+            // "not answered yet" would hide a persistent 500 behind the retries.
+            var pending = LastFailure is { } previous
+                ? new UpstreamErrorDto(previous.Status, previous.Code, previous.Message)
+                : new UpstreamErrorDto(null, RefreshPendingCode,
+                    $"ARM has not answered within {options.Value.StaleAfter.TotalSeconds:0.#} s; the refresh continues and this is the last good list.");
+            telemetry.StaleServe(pending.Code);
             return ToResponse(last, time.GetUtcNow(), pending);
         }
         catch (UpstreamException e) when (last is not null)

@@ -24,6 +24,8 @@ public static partial class FailureTranslator
     /// <summary>Prefix of the custom role's name; infra/main.bicep appends the subscription (see <see cref="ReaderRoleNameIn"/>).</summary>
     public const string ReaderRoleName = "RoleViewer Reader";
 
+    /// <summary>The one action RoleViewer needs to list assignments; fix texts ask for it, not for built-in Reader.</summary>
+    public const string ReadAction = "Microsoft.Authorization/roleAssignments/read";
     /// <summary>
     /// The custom role as `azd up` creates it: role names are unique per Entra tenant, so the subscription id is
     /// part of the name ("RoleViewer Reader (&lt;subscription id&gt;)").
@@ -86,7 +88,8 @@ public static partial class FailureTranslator
 
         if (chain.Any(e => e is TimeoutException or TaskCanceledException or OperationCanceledException))
         {
-            return new(UpstreamSource.Network, null, UpstreamCodes.Timeout, FirstLine(exception.Message),
+            // Our own words, not the exception's: the page shows this text (no stack or internal address).
+            return new(UpstreamSource.Network, null, UpstreamCodes.Timeout, fromIdentity ? "The token endpoint did not answer in time." : "ARM did not answer in time.",
                 fromIdentity
                     ? "The token endpoint did not answer in time. Check egress to AZURE_AUTHORITY_HOST and retry."
                     : "Azure Resource Manager did not answer in time. Check egress to the ARM endpoint and retry.");
@@ -94,7 +97,8 @@ public static partial class FailureTranslator
 
         if (chain.Any(e => e is HttpRequestException or SocketException or IOException))
         {
-            return new(UpstreamSource.Network, null, UpstreamCodes.ConnectionFailed, FirstLine(chain[^1].Message),
+            var socket = chain.OfType<SocketException>().FirstOrDefault()?.SocketErrorCode.ToString() ?? "no connection";
+            return new(UpstreamSource.Network, null, UpstreamCodes.ConnectionFailed, $"The connection to {(fromIdentity ? "the token endpoint" : "ARM")} failed ({socket}).",
                 fromIdentity
                     ? $"The token endpoint {context.AuthorityHost ?? "(AZURE_AUTHORITY_HOST)"} could not be reached. Check DNS, egress rules and the AZURE_AUTHORITY_HOST value."
                     : "Azure Resource Manager could not be reached. Check DNS, egress rules and the Arm__Endpoint value.");
@@ -149,9 +153,9 @@ public static partial class FailureTranslator
         var subscription = c.SubscriptionId ?? "<subscription>";
         return (status, code) switch
         {
-            (403, _) => $"Grant the identity (object id {principal}) the \"{ReaderRoleNameIn(c.SubscriptionId)}\" custom role, or the built-in Reader role, " +
-                        $"at /subscriptions/{subscription}: az role assignment create --assignee-object-id {principal} " +
-                        $"--assignee-principal-type ServicePrincipal --role Reader --scope /subscriptions/{subscription}. Access can take a few minutes to apply.",
+            (403, _) => $"The identity (object id {principal}) lacks {ReadAction} at /subscriptions/{subscription}. Grant it the " +
+                        $"\"{ReaderRoleNameIn(c.SubscriptionId)}\" custom role, which allows only that and roleDefinitions/read: az role assignment create --assignee-object-id {principal} " +
+                        $"--assignee-principal-type ServicePrincipal --role \"{ReaderRoleNameIn(c.SubscriptionId)}\" --scope /subscriptions/{subscription}. Access can take a few minutes to apply.",
             (401, "ExpiredAuthenticationToken") => "ARM saw an expired access token. Check the node clock; the API gets a new token on the next call.",
             (401, "InvalidAuthenticationTokenAudience") => "The access token was issued for another audience. Leave the ARM audience at https://management.azure.com/.",
             (401, "InvalidAuthenticationTokenTenant") => $"The identity's tenant '{c.TenantId}' is not the tenant of subscription {subscription}. Use an identity of the subscription's tenant.",

@@ -6,8 +6,9 @@ using Polly;
 namespace RoleViewer.Web.ApiClients;
 
 /// <summary>Typed client for RoleViewer.Api, reached through service discovery. Never throws for Api failures:
-/// the page must render whatever the Api does, so every failure becomes an <see cref="ApiFailure"/>.</summary>
-public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptions> options)
+/// the page must render whatever the Api does, so every failure becomes an <see cref="ApiFailure"/>.
+/// Failure texts name no address and quote no exception: those go to the log, which the page points at.</summary>
+public sealed partial class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptions> options, ILogger<RoleViewerApiClient> logger)
 {
     public Task<ApiResult<RoleAssignmentsResponse>> GetRoleAssignmentsAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
         GetAsync<RoleAssignmentsResponse>(refresh ? "/api/role-assignments?refresh=true" : "/api/role-assignments", cancellationToken);
@@ -46,13 +47,15 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
         }
         catch (Exception ex) when (ex is HttpRequestException or ExecutionRejectedException)
         {
+            LogUnreachable(logger, path, ex);
             return ApiResult.Fail<T>(new ApiFailure(ApiFailureKind.Unreachable,
-                $"The RoleViewer API is unreachable at {http.BaseAddress}: {ex.Message}",
+                "The RoleViewer API is unreachable.",
                 "Check that the api resource is running and healthy (Aspire dashboard, or `kubectl get pods -l app=api`)."));
         }
         catch (JsonException ex)
         {
-            return ApiResult.Fail<T>(BadResponse(path, $"JSON that does not match the contract ({ex.Message})"));
+            LogBadJson(logger, path, ex);
+            return ApiResult.Fail<T>(BadResponse(path, "JSON that does not match the contract"));
         }
     }
 
@@ -68,7 +71,7 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
                 {
                     return new ApiFailure(ApiFailureKind.Problem,
                         problem.Title ?? $"The RoleViewer API answered {status}.",
-                        problem.Detail ?? "See the api resource's logs for the trace id below.",
+                        FixPart(problem.Detail) ?? problem.Detail ?? "See the api resource's logs for the trace id below.",
                         status, problem, response.Headers.RetryAfter?.Delta);
                 }
             }
@@ -89,4 +92,14 @@ public sealed class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptio
         new(ApiFailureKind.BadResponse,
             $"The RoleViewer API answered {path} with {what}.",
             "The web and api versions probably disagree on the contract: deploy them together.");
+
+    // The Api's detail is "<upstream message> Fix: <fix>"; the upstream message may quote exceptions and addresses.
+    private static string? FixPart(string? detail) =>
+        detail?.IndexOf(" Fix: ", StringComparison.Ordinal) is >= 0 and var at ? detail[(at + " Fix: ".Length)..] : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The RoleViewer API did not answer {Path}")]
+    private static partial void LogUnreachable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The RoleViewer API answered {Path} with JSON that does not match the contract")]
+    private static partial void LogBadJson(ILogger logger, string path, Exception exception);
 }

@@ -4,12 +4,12 @@ using RoleViewer.Web.ApiClients;
 namespace RoleViewer.Web.Dashboard;
 
 /// <summary>One role assignment as the table shows it, in the portal's words: role, scope, how the identity holds it, since when.</summary>
-public sealed record AssignmentRow(RoleAssignmentItem Item, string Role, string Scope, string Via, bool Direct)
+public sealed record AssignmentRow(RoleAssignmentDto Item, string Role, string Scope, string Via, bool Direct)
 {
     /// <param name="principal">The identity's object id: an assignment to anything else reached it through a group.</param>
     /// <param name="listedSubscription">The subscription the Api lists, which the scope column calls just "Subscription".</param>
     /// <param name="groupNames">Display names of groups the web knows (Graph is not read: others show their object id).</param>
-    public static AssignmentRow From(RoleAssignmentItem item, string? principal, string? listedSubscription, IReadOnlyDictionary<string, string> groupNames)
+    public static AssignmentRow From(RoleAssignmentDto item, string? principal, string? listedSubscription, IReadOnlyDictionary<string, string> groupNames)
     {
         var direct = principal is null || string.Equals(item.PrincipalId, principal, StringComparison.OrdinalIgnoreCase);
         var holder = item.PrincipalId is { } id && groupNames.TryGetValue(id, out var name) ? name : item.PrincipalId ?? "unknown";

@@ -22,7 +22,7 @@ public static class KnownErrors
             "Add a federated credential with exactly the issuer, subject and audience this pod presents."),
         ["AuthorizationFailed"] = (
             "The identity signed in, but it may not read role assignments at this scope.",
-            "Grant it a role with Microsoft.Authorization/roleAssignments/read (Reader, or the RoleViewer Reader custom role) at the subscription."),
+            "Grant it the missing action Microsoft.Authorization/roleAssignments/read at the subscription, e.g. with RoleViewer's custom role \"RoleViewer Reader\" (it allows nothing more)."),
     };
 
     public static (string What, string Fix)? Explain(string? code) =>

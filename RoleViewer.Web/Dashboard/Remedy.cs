@@ -11,7 +11,7 @@ public sealed partial record Remedy(string? Code, string What, IReadOnlyList<Mis
     private const string ExchangeAudience = "api://AzureADTokenExchange";
 
     /// <param name="trusted">The federated credential as the emulator's directory holds it; only known in local runs.</param>
-    public static Remedy For(DoctorCheck check, IdentityReport identity, FederatedCredentialInfo? trusted)
+    public static Remedy For(IdentityCheck check, IdentityReport identity, FederatedCredentialInfo? trusted)
     {
         var code = (check.Id == "tokenExchange" ? identity.LastExchange?.ErrorCode : null)
             ?? (check.Detail is { } detail && KnownCode().Match(detail) is { Success: true } match ? match.Value : null);

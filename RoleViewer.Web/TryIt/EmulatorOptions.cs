@@ -18,5 +18,24 @@ public sealed class EmulatorOptions
     /// <summary>The app identity's federated credential that Try-it breaks and repairs.</summary>
     public string FederatedCredentialName { get; set; } = "roleviewer-api";
 
+    /// <summary>The emulator's per-run admin key (header Emulator-Admin-Key); the AppHost generates it and gives it to
+    /// the emulator and to this panel only.</summary>
+    public string? AdminKey { get; set; }
+
     public bool Enabled => Endpoint is not null;
+
+    /// <summary>Why Try-it may not start here, or null. It writes to the emulator with Owner rights, so it runs only
+    /// on a developer's machine: Development, a loopback emulator, and the emulator's admin key.</summary>
+    public string? Refusal(IHostEnvironment environment) => this switch
+    {
+        { Endpoint: null } => null,
+        _ when !environment.IsDevelopment() =>
+            $"Emulator:Endpoint is set but the environment is '{environment.EnvironmentName}': the Try-it panel runs only in Development " +
+            "(dotnet run --project AppHost). Unset Emulator__Endpoint outside local runs.",
+        { Endpoint: { IsLoopback: false } endpoint } =>
+            $"Emulator:Endpoint '{endpoint.Host}' is not a loopback address: the Try-it panel talks only to an emulator on this machine (localhost).",
+        { AdminKey: null or "" } =>
+            "Emulator:AdminKey is not set: the AppHost generates the emulator's admin key per run and passes it as Emulator__AdminKey.",
+        _ => null,
+    };
 }

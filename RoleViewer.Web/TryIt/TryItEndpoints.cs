@@ -14,9 +14,13 @@ public static class TryItEndpoints
 
     public static IHostApplicationBuilder AddTryIt(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName);
+        var environment = builder.Environment;
+        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<EmulatorOptions>>(new TryItGate(environment));
+        builder.Services.AddTransient<AdminKeyHandler>();
         builder.Services.AddHttpClient<EmulatorClient>((services, client) =>
-            client.BaseAddress = services.GetRequiredService<IOptions<EmulatorOptions>>().Value.Endpoint);
+            client.BaseAddress = services.GetRequiredService<IOptions<EmulatorOptions>>().Value.Endpoint)
+            .AddHttpMessageHandler<AdminKeyHandler>();
         return builder;
     }
 

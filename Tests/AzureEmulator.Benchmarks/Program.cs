@@ -33,6 +33,9 @@ var start = new ProcessStartInfo("dotnet", [emulatorDll])
     WorkingDirectory = Path.GetDirectoryName(emulatorDll)!,
 };
 start.Environment["Emulator__StateDirectory"] = stateDirectory;
+// The AppHost's way: a per-run admin key, known only to whoever starts the emulator.
+var adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+start.Environment["Emulator__AdminKey"] = adminKey;
 start.Environment["ASPNETCORE_URLS"] = origin.ToString();
 start.Environment["Logging__LogLevel__Default"] = "Warning";
 using var emulator = Process.Start(start)!;
@@ -42,6 +45,7 @@ emulator.BeginErrorReadLine();
 try
 {
     using var http = await ConnectAsync();
+    http.DefaultRequestHeaders.Add("Emulator-Admin-Key", adminKey);
     using (var token = await http.PostAsJsonAsync("/admin/tokens", new { clientId = OperatorClientId, resource = "https://management.azure.com/" }))
     {
         token.EnsureSuccessStatusCode();

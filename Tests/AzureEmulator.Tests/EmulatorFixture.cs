@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using AzureEmulator.Admin;
 using Azure.Core.Pipeline;
 using AzureEmulator.Diagnostics;
 using AzureEmulator.Tls;
@@ -71,6 +73,7 @@ public class EmulatorFixture : IAsyncLifetime
         {
             ["Emulator:StateDirectory"] = StateDirectory,
             ["Emulator:ServiceAccountTokenFile"] = TokenFile,
+            ["Emulator:AdminKey"] = AdminKey,
         };
         foreach (var (key, value) in Settings)
         {
@@ -91,8 +94,20 @@ public class EmulatorFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>An HttpClient on the https origin that trusts the emulator's CA (and nothing else).</summary>
-    public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = Origin, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>This run's admin key, as the AppHost generates one per run.</summary>
+    public string AdminKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>An HttpClient on the https origin that trusts the emulator's CA (and nothing else) and, as the emulator's
+    /// owner, sends the admin key.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Add(AdminOwnerOnly.HeaderName, AdminKey);
+        return client;
+    }
+
+    /// <summary>An HttpClient on the https origin that trusts the emulator's CA but does not know the admin key.</summary>
+    public HttpClient CreateAnonymousClient() => new(CreateHandler()) { BaseAddress = Origin, Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>A handler that trusts the emulator's CA; for Azure SDK clients use <see cref="CreateTransport"/>.</summary>
     public HttpClientHandler CreateHandler() => EmulatorCaTrust.CreateHandler(CaCertificate);

@@ -38,11 +38,14 @@ var emulatorHttp = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
 var benchmark = BenchmarkRun.Start("RoleViewer.Api.Benchmarks", args);
 Console.WriteLine($"RoleViewer.Api benchmark ({configuration}): {clients} clients, {seconds} s in {loadSamples} samples after {warmupSeconds} s warm-up, ARM latency {armLatencyMs} ms, TTL {ttl.TotalSeconds} s; {coldSamples} cold API processes");
 
+// The AppHost's way: a per-run admin key, known only to whoever starts the emulator.
+var adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 await using var emulator = ChildProcess.Start(emulatorDll, $"--urls \"{emulatorHttps};{emulatorHttp}\"", new Dictionary<string, string>
 {
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
     ["Logging__LogLevel__Default"] = "Warning",
     ["Emulator__StateDirectory"] = state,
+    ["Emulator__AdminKey"] = adminKey,
     ["Emulator__ServiceAccountTokenFile"] = tokenFile,
     // Room for the 4,000 assignments of the API's identity next to the seeded ones, written without ARM's write throttle.
     ["Emulator__Arm__MaxAssignmentsPerSubscription"] = (assignmentCount + 100).ToString(CultureInfo.InvariantCulture),
@@ -51,6 +54,7 @@ await using var emulator = ChildProcess.Start(emulatorDll, $"--urls \"{emulatorH
 });
 await emulator.WaitUntilHealthyAsync(new Uri(emulatorHttp, "health"), TimeSpan.FromSeconds(60));
 using var admin = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(state, "tls", "ca.crt"))) { BaseAddress = emulatorHttps, Timeout = TimeSpan.FromSeconds(60) };
+admin.DefaultRequestHeaders.Add("Emulator-Admin-Key", adminKey);
 
 // 4. Load: every ARM call 100 ms slower; the cache must keep ARM listings to one per TTL and the exchange to one.
 await Send(HttpMethod.Delete, "/admin/counters");

@@ -53,6 +53,31 @@ public sealed class RoleAssignmentsClientTests
         Assert.Equal("ServicePrincipal", items[0].Properties.PrincipalType);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("https://attacker.test/subscriptions/x/providers/Microsoft.Authorization/roleAssignments?$skipToken=2")]
+    [InlineData("http://arm.test/subscriptions/x/providers/Microsoft.Authorization/roleAssignments?$skipToken=2")]
+    [InlineData("https://arm.test:8443/subscriptions/x/providers/Microsoft.Authorization/roleAssignments?$skipToken=2")]
+    [InlineData("https://arm.test.attacker.test/subscriptions/x?$skipToken=2")]
+    [InlineData("https://user@arm.test/subscriptions/x?$skipToken=2")]
+    public async Task GetRoleAssignmentsAsync_WhenNextLinkLeavesTheArmEndpoint_RefusesAndNeverSendsTheToken(string nextLink)
+    {
+        var handler = new Handler((_, _) => StubArm.Json(HttpStatusCode.OK, new
+        {
+            value = new[] { StubArm.Assignment(TestIds.CustomRoleId, $"/subscriptions/{TestIds.SubscriptionId}") },
+            nextLink,
+        }));
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(async () =>
+        {
+            await foreach (var _ in Client(handler).GetRoleAssignmentsAsync($"/subscriptions/{TestIds.SubscriptionId}", cancellationToken: TestContext.Current.CancellationToken))
+            {
+            }
+        });
+
+        Assert.Equal("UntrustedNextLink", error.ErrorCode);
+        Assert.Single(handler.Requests);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task GetRoleAssignmentsAsync_WhenArmReturns403_ThrowsRequestFailedExceptionWithArmCode()
     {

@@ -78,6 +78,31 @@ public sealed class DashboardPageTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync();
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData(null, "RefreshPending", "has not answered yet")]
+    [InlineData(null, "Timeout", "did not answer in time")]
+    [InlineData(null, "ConnectionFailed", "could not be reached")]
+    [InlineData(429, "TooManyRequests", "throttling")]
+    [InlineData(500, "InternalServerError", "internal error (HTTP 500)")]
+    [InlineData(null, "AADSTS700213", "Entra ID refused the token exchange with AADSTS700213")]
+    public async Task Page_WhenStaleForAnyUpstreamReason_ShowsTheLastListAndWhyInWords(int? status, string code, string words)
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        api.StaleBecause = new(status, code, "Connection refused (10.1.2.3:443) at System.Net.Sockets.Socket.Connect");
+        await using var web = RoleViewerWebFactory.Start(api);
+        var (page, _) = await browser.NewPageAsync();
+
+        await page.GotoAsync(web.Url.ToString());
+
+        await Expect(page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("stale-indicator")).ToContainTextAsync("Stale since");
+        await Expect(page.GetByTestId("stale-reason")).ToContainTextAsync(words);
+        // The upstream's own message may quote exceptions and internal addresses: never on the page.
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain("10.1.2.3", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.Net.Sockets", html, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Page_WhenNoAssignments_ShowsEmptyStateWithGrantCommand()
     {
@@ -90,7 +115,7 @@ public sealed class DashboardPageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("empty-state")).ToContainTextAsync("no role assignments");
         await Expect(page.Locator("#grant-command")).ToHaveTextAsync(
             $"az role assignment create --assignee-object-id {FakeRoleViewerApi.PrincipalId} --assignee-principal-type ServicePrincipal " +
-            $"--role Reader --scope /subscriptions/{FakeRoleViewerApi.SubscriptionId}");
+            $"--role \"RoleViewer Reader\" --scope /subscriptions/{FakeRoleViewerApi.SubscriptionId}");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy command" })).ToBeVisibleAsync();
     }
 
@@ -107,7 +132,7 @@ public sealed class DashboardPageTests(BrowserFixture browser)
         var failure = page.Locator("#assignments-region").GetByTestId("section-failure");
         await Expect(failure).ToContainTextAsync("Azure refused to list role assignments");
         await Expect(failure).ToContainTextAsync("AuthorizationFailed");
-        await Expect(failure).ToContainTextAsync("Grant it a role with Microsoft.Authorization/roleAssignments/read");
+        await Expect(failure).ToContainTextAsync("Grant it the missing action Microsoft.Authorization/roleAssignments/read");
         await Expect(page.GetByTestId("api-banner")).ToHaveCountAsync(0);
     }
 

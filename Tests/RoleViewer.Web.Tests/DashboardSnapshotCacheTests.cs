@@ -3,6 +3,7 @@ extern alias web;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using web::RoleViewer.Web.ApiClients;
+using web::RoleViewer.Contracts;
 using web::RoleViewer.Web.Dashboard;
 
 namespace RoleViewer.Web.Tests;

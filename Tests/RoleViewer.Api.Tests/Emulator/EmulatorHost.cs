@@ -2,6 +2,7 @@ extern alias Emulator;
 
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Azure.Core.Pipeline;
@@ -40,6 +41,7 @@ public sealed class EmulatorHost : IAsyncLifetime
         {
             ["Emulator:StateDirectory"] = StateDirectory,
             ["Emulator:ServiceAccountTokenFile"] = TokenFile,
+            ["Emulator:AdminKey"] = AdminKey,
         });
         _factory.UseKestrel(kestrel =>
         {
@@ -79,7 +81,16 @@ public sealed class EmulatorHost : IAsyncLifetime
 
     public HttpPipelineTransport CreateTransport() => new HttpClientTransport(CreateHandler());
 
-    public HttpClient CreateClient() => new(CreateHandler()) { BaseAddress = Origin, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>This run's admin key, as the AppHost generates one per run.</summary>
+    public string AdminKey { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A client of the emulator's owner: trusts its CA and sends the admin key.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient(CreateHandler()) { BaseAddress = Origin, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Add("Emulator-Admin-Key", AdminKey);
+        return client;
+    }
 
     /// <summary>The webhook's variables plus the subscription and ARM endpoint, as the AppHost gives them to the API.</summary>
     public Dictionary<string, string?> ApiSettings() => new()

@@ -1,3 +1,5 @@
+extern alias web;
+
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -7,11 +9,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using web::RoleViewer.Contracts;
 
 namespace RoleViewer.Web.Tests.Fakes;
 
 /// <summary>A real Kestrel server speaking the RoleViewer.Api contract (and, for Try-it, the slice of the
-/// AzureEmulator contract the web uses), with switches to put it into the states the page must handle.</summary>
+/// AzureEmulator contract the web uses), with switches to put it into the states the page must handle. Its Api
+/// answers are built from the contract records themselves (RoleViewer.Api/Contracts, compiled into the Web), so
+/// the fake cannot send a shape the real Api cannot.</summary>
 public sealed class FakeRoleViewerApi : IAsyncDisposable
 {
     public const string TenantId = "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21";
@@ -28,8 +33,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     };
 
     private readonly WebApplication app;
-    private readonly ConcurrentDictionary<string, JsonObject> assignments = new();
-    private Dictionary<string, JsonObject> seededAssignments = [];
+    private readonly ConcurrentDictionary<string, RoleAssignmentDto> assignments = new();
+    private Dictionary<string, RoleAssignmentDto> seededAssignments = [];
 
     private FakeRoleViewerApi(WebApplication app) => this.app = app;
 
@@ -38,7 +43,17 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     /// <summary>Every request has its connection aborted, as when the Api process is gone.</summary>
     public bool Down { get; set; }
 
-    public bool Stale { get; set; }
+    /// <summary>The list is served as stale for this reason; status null as the Api sends it for RefreshPending, Timeout...</summary>
+    public UpstreamErrorDto? StaleBecause { get; set; }
+
+    public bool Stale
+    {
+        get => StaleBecause is not null;
+        set => StaleBecause = value ? new UpstreamErrorDto(503, "ServiceUnavailable", "ARM is unavailable.") : null;
+    }
+
+    /// <summary>The emulator slice's admin key: admin calls without it answer 401, as the real emulator's do.</summary>
+    public string AdminKey { get; } = Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N");
 
     /// <summary>Like the Api's RoleAssignments:RefreshRateLimit: a second ?refresh=true within it answers 429 with Retry-After.</summary>
     public TimeSpan? RefreshRateLimit { get; set; }
@@ -81,7 +96,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         }
 
-        fake.seededAssignments = fake.assignments.ToDictionary(a => a.Key, a => (JsonObject)a.Value.DeepClone());
+        fake.seededAssignments = fake.assignments.ToDictionary(a => a.Key, a => a.Value);
         fake.Map();
         await app.StartAsync(cancellationToken);
         fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -92,25 +107,12 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     public string AddAssignment(string name, string roleName, string roleType, string description, string roleGuid, DateTimeOffset? createdOn = null, string? groupId = null)
     {
         var id = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleAssignments/{name}";
-        assignments[name] = new JsonObject
-        {
-            ["id"] = id,
-            ["name"] = name,
-            ["roleDefinitionId"] = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}",
-            ["roleName"] = roleName,
-            ["roleType"] = roleType,
-            ["roleDescription"] = description,
-            ["scope"] = $"/subscriptions/{SubscriptionId}",
-            ["scopeKind"] = "subscription",
-            ["subscriptionId"] = SubscriptionId,
-            ["resourceGroup"] = null,
-            ["resourceType"] = null,
-            ["resourceName"] = null,
-            ["principalId"] = groupId ?? PrincipalId,
-            ["principalType"] = groupId is null ? "ServicePrincipal" : "Group",
-            ["condition"] = null,
-            ["createdOn"] = (createdOn ?? DateTimeOffset.UtcNow).ToString("O"),
-        };
+        var scope = $"/subscriptions/{SubscriptionId}";
+        assignments[name] = new RoleAssignmentDto(
+            id, name, $"{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}", roleName, roleType, description,
+            scope, "subscription", SubscriptionId, ResourceGroup: null, ResourceType: null, ResourceName: null,
+            PrincipalId: groupId ?? PrincipalId, PrincipalType: groupId is null ? "ServicePrincipal" : "Group", Condition: null,
+            CreatedOn: createdOn ?? DateTimeOffset.UtcNow);
         return id;
     }
 
@@ -144,18 +146,21 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             }
 
             return RoleAssignmentsProblem is { } problem
-            ? Results.Problem(title: "Azure refused to list role assignments", detail: "The identity lacks roleAssignments/read.",
-                statusCode: 502, extensions: new Dictionary<string, object?> { ["upstreamStatus"] = problem.Status, ["upstreamCode"] = problem.Code, ["traceId"] = "00-abc-def-01" })
-            : Results.Json(new JsonObject
-            {
-                ["principal"] = new JsonObject { ["objectId"] = PrincipalId, ["clientId"] = ClientId, ["tenantId"] = TenantId },
-                ["subscriptionId"] = SubscriptionId,
-                ["items"] = new JsonArray([.. assignments.Values.Select(a => a.DeepClone())]),
-                ["fetchedAt"] = DateTimeOffset.UtcNow.AddMinutes(Stale ? -7 : 0).ToString("O"),
-                ["stale"] = Stale,
-                ["ageSeconds"] = Stale ? 420.0 : 0.0,
-                ["upstreamError"] = Stale ? new JsonObject { ["status"] = 503, ["code"] = "ServiceUnavailable", ["message"] = "ARM is unavailable." } : null,
-            });
+                ? Results.Problem(title: "Azure refused to list role assignments", detail: "ARM answered AuthorizationFailed. Fix: The identity lacks roleAssignments/read.",
+                    statusCode: 502, extensions: new Dictionary<string, object?>
+                    {
+                        [ApiProblem.UpstreamStatusKey] = problem.Status,
+                        [ApiProblem.UpstreamCodeKey] = problem.Code,
+                        [ApiProblem.TraceIdKey] = "00-abc-def-01",
+                    })
+                : Results.Json(new RoleAssignmentsResponse(
+                    new PrincipalDto(PrincipalId, ClientId, TenantId),
+                    SubscriptionId,
+                    [.. assignments.Values],
+                    DateTimeOffset.UtcNow.AddMinutes(Stale ? -7 : 0),
+                    Stale,
+                    Stale ? 420.0 : 0.0,
+                    StaleBecause));
         });
 
         app.MapGet("/api/identity", (bool? probe) =>
@@ -167,63 +172,58 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             }
 
             var federated = ProbedSubject == RightSubject;
-            return Results.Json(new JsonObject
-            {
-                ["clientId"] = ClientId,
-                ["tenantId"] = TenantId,
-                ["principalObjectId"] = PrincipalId,
-                ["subscriptionId"] = SubscriptionId,
-                ["authorityHost"] = "https://localhost:5443/",
-                ["armEndpoint"] = "https://localhost:5443/",
-                ["accessTokenExpiresOn"] = federated ? DateTimeOffset.UtcNow.AddMinutes(55).ToString("O") : null,
-                ["overall"] = federated ? "ok" : "fail",
-                ["checks"] = new JsonArray(
-                    Check("env.AZURE_CLIENT_ID", "Client id configured", "ok", $"AZURE_CLIENT_ID={ClientId}", null),
-                    Check("projectedToken", "Projected service-account token", "ok", $"Subject {RightSubject}", null),
+            return Results.Json(new IdentityReport(
+                ClientId, TenantId, PrincipalId, SubscriptionId,
+                AuthorityHost: "https://localhost:5443/",
+                ArmEndpoint: "https://localhost:5443/",
+                AccessTokenExpiresOn: federated ? DateTimeOffset.UtcNow.AddMinutes(55) : null,
+                Overall: federated ? IdentityCheck.Ok : IdentityCheck.Fail,
+                Checks:
+                [
+                    new("env.AZURE_CLIENT_ID", "Client id configured", IdentityCheck.Ok, $"AZURE_CLIENT_ID={ClientId}", null),
+                    new("projectedToken", "Projected service-account token", IdentityCheck.Ok, $"Subject {RightSubject}", null),
                     federated
-                        ? Check("tokenExchange", "Token exchange with Entra", "ok",
+                        ? new("tokenExchange", "Token exchange with Entra", IdentityCheck.Ok,
                             $"Exchanged the projected token for an access token, expires {DateTimeOffset.UtcNow.AddMinutes(55):O}.", null)
-                        : Check("tokenExchange", "Token exchange with Entra", "fail",
+                        : new("tokenExchange", "Token exchange with Entra", IdentityCheck.Fail,
                             "AADSTS700213: No matching federated identity record found for presented assertion subject.",
-                            $"Set the federated credential's subject to {RightSubject}.")),
-                ["projectedToken"] = new JsonObject
-                {
-                    ["issuer"] = Issuer,
-                    ["subject"] = RightSubject,
-                    ["audiences"] = new JsonArray("api://AzureADTokenExchange"),
-                    ["expiresOn"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
-                    ["fileLastWritten"] = DateTimeOffset.UtcNow.ToString("O"),
-                },
-                ["lastExchange"] = new JsonObject
-                {
-                    ["at"] = DateTimeOffset.UtcNow.ToString("O"),
-                    ["succeeded"] = federated,
-                    ["errorCode"] = federated ? null : "AADSTS700213",
-                    ["message"] = federated ? null : "No matching federated identity record found for presented assertion subject.",
-                },
-            });
+                            $"Set the federated credential's subject to {RightSubject}."),
+                ],
+                new ProjectedTokenDto(Issuer, RightSubject, ["api://AzureADTokenExchange"], DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow),
+                new LastExchangeDto(DateTimeOffset.UtcNow, federated, federated ? null : "AADSTS700213",
+                    federated ? null : "No matching federated identity record found for presented assertion subject.")));
         });
 
-        app.MapGet("/api/pod", () => Results.Json(new JsonObject
+        app.MapGet("/api/pod", () => Results.Json(new PodFacts(
+            PodName: "api-7d9f-abcde",
+            Namespace: PodInKubernetes ? "roleviewer" : null,
+            NodeName: PodInKubernetes ? "aks-node-1" : null,
+            PodIp: PodInKubernetes ? "10.244.0.12" : null,
+            ServiceAccount: PodInKubernetes ? "roleviewer-api" : null,
+            HostName: "api-7d9f-abcde",
+            ProcessUptimeSeconds: 3723.5,
+            StartedAt: DateTimeOffset.UtcNow.AddSeconds(-3723.5),
+            CpuCount: 2,
+            CpuLimit: 0.5,
+            MemoryLimitBytes: 268435456,
+            WorkingSetBytes: 73400320,
+            GcHeapBytes: 12582912,
+            LoadAverage: [0.1, 0.2, 0.3],
+            DotnetVersion: "10.0.1",
+            AppVersion: "1.0.0+abc1234",
+            OsDescription: "Debian GNU/Linux 12")));
+
+        // As the real emulator: the admin API answers its owner only.
+        app.Use(async (context, next) =>
         {
-            ["podName"] = "api-7d9f-abcde",
-            ["namespace"] = PodInKubernetes ? "roleviewer" : null,
-            ["nodeName"] = PodInKubernetes ? "aks-node-1" : null,
-            ["podIp"] = PodInKubernetes ? "10.244.0.12" : null,
-            ["serviceAccount"] = PodInKubernetes ? "roleviewer-api" : null,
-            ["hostName"] = "api-7d9f-abcde",
-            ["processUptimeSeconds"] = 3723.5,
-            ["startedAt"] = DateTimeOffset.UtcNow.AddSeconds(-3723.5).ToString("O"),
-            ["cpuCount"] = 2,
-            ["cpuLimit"] = 0.5,
-            ["memoryLimitBytes"] = 268435456,
-            ["workingSetBytes"] = 73400320,
-            ["gcHeapBytes"] = 12582912,
-            ["loadAverage"] = new JsonArray(0.1, 0.2, 0.3),
-            ["dotnetVersion"] = "10.0.1",
-            ["appVersion"] = "1.0.0+abc1234",
-            ["osDescription"] = "Debian GNU/Linux 12",
-        }));
+            if (context.Request.Path.StartsWithSegments("/admin") && context.Request.Headers["Emulator-Admin-Key"] != AdminKey)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            await next(context);
+        });
 
         // The emulator slice Try-it uses.
         app.MapPost("/admin/tokens", () => Results.Json(new { access_token = "operator-token", expires_on = 0 }));
@@ -250,7 +250,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             assignments.Clear();
             foreach (var (name, assignment) in seededAssignments)
             {
-                assignments[name] = (JsonObject)assignment.DeepClone();
+                assignments[name] = assignment;
             }
 
             GroupsOfIdentity.Clear();
@@ -300,8 +300,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         {
             ["value"] = new JsonArray([.. assignments.Values.Select(a => new JsonObject
             {
-                ["id"] = a["id"]!.DeepClone(),
-                ["properties"] = new JsonObject { ["principalId"] = a["principalId"]!.DeepClone(), ["roleDefinitionId"] = a["roleDefinitionId"]!.DeepClone() },
+                ["id"] = a.Id,
+                ["properties"] = new JsonObject { ["principalId"] = a.PrincipalId, ["roleDefinitionId"] = a.RoleDefinitionId },
             })]),
         }));
         app.MapDelete("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string name) =>
@@ -317,12 +317,12 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         void Add(string area, string detail) => differences.Add(new JsonObject { ["area"] = area, ["detail"] = detail });
         foreach (var added in assignments.Keys.Except(seededAssignments.Keys))
         {
-            Add("roleAssignments", $"Role assignment added: {assignments[added]["roleName"]} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
+            Add("roleAssignments", $"Role assignment added: {assignments[added].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
         }
 
         foreach (var removed in seededAssignments.Keys.Except(assignments.Keys))
         {
-            Add("roleAssignments", $"Role assignment removed: {seededAssignments[removed]["roleName"]} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
+            Add("roleAssignments", $"Role assignment removed: {seededAssignments[removed].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
         }
 
         foreach (var group in GroupsOfIdentity.Keys)
@@ -343,9 +343,6 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             ["stateFiles"] = new JsonArray("/home/dev/.local/state/roleviewer/emulator/directory.json", "/home/dev/.local/state/roleviewer/emulator/authorization.json"),
         };
     }
-
-    private static JsonObject Check(string id, string title, string status, string detail, string? fix) =>
-        new() { ["id"] = id, ["title"] = title, ["status"] = status, ["detail"] = detail, ["fix"] = fix };
 
     public async ValueTask DisposeAsync()
     {

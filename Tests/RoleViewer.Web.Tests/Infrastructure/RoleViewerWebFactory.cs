@@ -13,7 +13,13 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
 {
     private readonly Dictionary<string, string?> settings;
 
-    private RoleViewerWebFactory(Dictionary<string, string?> settings) => this.settings = settings;
+    private readonly string environment;
+
+    private RoleViewerWebFactory(Dictionary<string, string?> settings, string environment)
+    {
+        this.settings = settings;
+        this.environment = environment;
+    }
 
     public Uri Url => ClientOptions.BaseAddress;
 
@@ -28,7 +34,10 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
             // Generous: Chromium, the fakes and other test processes share 2 cores; the fake answers at once when healthy.
             ["Api:Timeout"] = "00:00:10",
             ["Emulator:Endpoint"] = emulator,
-        });
+            ["Emulator:AdminKey"] = emulator is null ? null : api.AdminKey,
+        },
+        // Try-it runs only in Development (local runs); the page otherwise as in production.
+        emulator is null ? "Production" : "Development");
         // Not UseKestrel(0): that overload rewrites the server addresses after the app has started binding, a race
         // with Kestrel that fails as "Addresses cannot be modified after the server has started" (dotnet/aspnetcore#67714).
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -38,7 +47,7 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Production");
+        builder.UseEnvironment(environment);
         // Outside Development, blazor.web.js and the fingerprinted assets come from the build's manifest only when asked.
         builder.UseStaticWebAssets();
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));

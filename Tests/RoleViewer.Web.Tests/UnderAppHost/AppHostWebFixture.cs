@@ -8,7 +8,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace RoleViewer.Web.Tests.UnderAppHost;
 
-/// <summary>The whole AppHost (emulator, api, web) once for the end-to-end class; its tests run one after another.</summary>
+/// <summary>The end-to-end classes share one AppHost and run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class SharedAppHost : ICollectionFixture<AppHostWebFixture>
+{
+    public const string Name = "AppHost";
+}
+
+/// <summary>The whole AppHost (emulator, api, web) once for the end-to-end classes; their tests run one after another.</summary>
 public sealed class AppHostWebFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
@@ -34,6 +41,29 @@ public sealed class AppHostWebFixture : IAsyncLifetime
         }
 
         WebUrl = App.GetEndpoint("web", "http");
+        ApiUrl = App.GetEndpoint("api", "http");
+        EmulatorUrl = App.GetEndpoint("emulator", "https");
+        var key = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == "emulator-admin-key");
+        AdminKey = await key.GetValueAsync(cts.Token) ?? throw new InvalidOperationException("The AppHost generated no emulator admin key.");
+    }
+
+    public Uri ApiUrl { get; private set; } = null!;
+
+    public Uri EmulatorUrl { get; private set; } = null!;
+
+    /// <summary>The per-run key the AppHost generated for the emulator's admin API (its secret parameter).</summary>
+    public string AdminKey { get; private set; } = null!;
+
+    /// <summary>The emulator's owner: trusts its CA (from this run's state) and sends the admin key.</summary>
+    public HttpClient CreateEmulatorAdminClient()
+    {
+        var client = new HttpClient(RoleViewer.Testing.EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt")))
+        {
+            BaseAddress = EmulatorUrl,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.Add("Emulator-Admin-Key", AdminKey);
+        return client;
     }
 
     private const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace RoleViewer.Web.Tests.UnderAppHost;
 
 /// <summary>The page as people see it under the AppHost: real api, real emulator, seeded directory.</summary>
-public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture browser) : IClassFixture<AppHostWebFixture>
+[Collection(SharedAppHost.Name)]
+public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture browser)
 {
     private static readonly LocatorAssertionsToBeVisibleOptions Within20Seconds = new() { Timeout = 20_000 };
     private const string ReaderRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";

@@ -1,4 +1,7 @@
-namespace RoleViewer.Api.RoleAssignments;
+namespace RoleViewer.Contracts;
+
+// The Api's HTTP contract. The Web compiles these same files (linked in RoleViewer.Web.csproj), so the two cannot
+// disagree; openapi/v1.json is the committed, drift-tested description of the same shapes for other clients.
 
 public sealed record RoleAssignmentsResponse(
     PrincipalDto Principal,
@@ -29,4 +32,6 @@ public sealed record RoleAssignmentDto(
     string? Condition,
     DateTimeOffset? CreatedOn);
 
+/// <summary>Why the list is stale. <c>Status</c> is null when no HTTP answer came (Timeout, ConnectionFailed,
+/// RefreshPending, configuration codes); the code then says what happened.</summary>
 public sealed record UpstreamErrorDto(int? Status, string Code, string Message);
