@@ -145,7 +145,7 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
         await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Reset to seed:", new() { Timeout = 20_000 });
         await Expect(notice).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 60_000 });
-        await Expect(page.Locator("tbody tr:not(.row-removed) .role-name").GetByText("Reader", new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(page.Locator("tbody:not(.row-removed) .role-name").GetByText("Reader", new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         Assert.Empty(problems);
     }
 
