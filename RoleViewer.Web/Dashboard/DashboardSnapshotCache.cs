@@ -22,7 +22,7 @@ public sealed class DashboardCacheOptions
 /// One <see cref="DashboardSnapshot"/> for every concurrent page view: at most one load from the Api runs at a time
 /// (single flight), its result serves everyone for <see cref="DashboardCacheOptions.Ttl"/>, and for up to
 /// <see cref="DashboardCacheOptions.MaxStale"/> after that the old one is served while the next loads (stale while
-/// revalidating). A forced refresh (after a Try-it change) always loads anew and replaces what everyone sees.
+/// revalidating), unless it shows the Api out of reach. A forced refresh (after a Try-it change) always loads anew and replaces what everyone sees.
 /// </summary>
 public sealed class DashboardSnapshotCache(
     Func<bool, CancellationToken, Task<DashboardSnapshot>> load,
@@ -54,7 +54,8 @@ public sealed class DashboardSnapshotCache(
             }
 
             _loading ??= LoadAndStoreAsync(refresh: false);
-            if (age < options.Value.Ttl + options.Value.MaxStale)
+            // An outage is never served stale: past its TTL the view waits for the load that may find the Api back.
+            if (age < options.Value.Ttl + options.Value.MaxStale && _current!.Snapshot.Outage is null)
             {
                 return Task.FromResult(_current!.Snapshot);
             }

@@ -20,16 +20,32 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
         // first, so that the page is judged on the path web → api, not on the api's cold start.
         using var assignments = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/role-assignments", UriKind.Relative), cts.Token));
         (await api.GetAsync(new Uri("/api/identity", UriKind.Relative), cts.Token)).EnsureSuccessStatusCode();
-        var response = await web.GetAsync(new Uri("/", UriKind.Relative), cts.Token);
-        var html = await response.Content.ReadAsStringAsync(cts.Token);
+        // The web keeps a snapshot for a second and may serve it once more while it loads the next: a snapshot taken
+        // before the api was warm can still be served once, so ask until a page shows no failure (the web's own
+        // background refresh does the same for a person), within the test's budget.
+        HttpResponseMessage response;
+        string html;
+        List<string> failures;
+        while (true)
+        {
+            response = await web.GetAsync(new Uri("/", UriKind.Relative), cts.Token);
+            html = await response.Content.ReadAsStringAsync(cts.Token);
+            failures = Regex.Matches(html, "data-testid=\"(?:api-banner|section-failure)\"[^>]*>(.*?)</div>", RegexOptions.Singleline)
+                .Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>|\\s+", " ").Trim()).ToList();
+            if (failures.Count == 0 || cts.Token.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(1_000, cts.Token);
+        }
+
         using var pod = JsonDocument.Parse(await api.GetStringAsync(new Uri("/api/pod", UriKind.Relative), cts.Token));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // Every figure below exists only if web reached api: the web's own machine name would not prove it (both run here).
-        var failures = Regex.Matches(html, "data-testid=\"(?:api-banner|section-failure)\"[^>]*>(.*?)</div>", RegexOptions.Singleline)
-            .Select(m => Regex.Replace(m.Groups[1].Value, "<[^>]+>|\\s+", " ").Trim()).ToList();
         Assert.True(failures.Count == 0, "the page shows failures: " + string.Join(" | ", failures));
-        var rows = Regex.Matches(html, "<tr data-id=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        var rows = Regex.Matches(html, "<tbody\\b[^>]*\\bdata-id=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
         var served = assignments.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!).ToList();
         Assert.NotEmpty(served);
         Assert.All(served, id => Assert.Contains(id, rows));

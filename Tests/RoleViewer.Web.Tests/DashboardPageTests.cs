@@ -115,7 +115,7 @@ public sealed class DashboardPageTests(BrowserFixture browser)
         await Expect(page.GetByTestId("empty-state")).ToContainTextAsync("no role assignments");
         await Expect(page.Locator("#grant-command")).ToHaveTextAsync(
             $"az role assignment create --assignee-object-id {FakeRoleViewerApi.PrincipalId} --assignee-principal-type ServicePrincipal " +
-            $"--role \"RoleViewer Reader\" --scope /subscriptions/{FakeRoleViewerApi.SubscriptionId}");
+            $"--role \"RoleViewer Reader (3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f)\" --scope /subscriptions/{FakeRoleViewerApi.SubscriptionId}");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Copy command" })).ToBeVisibleAsync();
     }
 

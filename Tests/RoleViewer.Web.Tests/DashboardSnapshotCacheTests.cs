@@ -1,9 +1,8 @@
 extern alias web;
-
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using web::RoleViewer.Web.ApiClients;
 using web::RoleViewer.Contracts;
+using web::RoleViewer.Web.ApiClients;
 using web::RoleViewer.Web.Dashboard;
 
 namespace RoleViewer.Web.Tests;
@@ -155,13 +154,15 @@ public sealed class DashboardSnapshotCacheTests
         Assert.Same(down, await _cache.LoadAsync(cancellationToken: ct));
         Assert.Equal(1, LoadCount);
 
-        // The banner's recovery: past the TTL the next view starts a new load, which finds the Api back.
+        // The banner's recovery: past the TTL the next view starts a new load and waits for it, because an outage is
+        // never served stale: the view gets the Api back, not the banner once more.
         _time.Advance(Ttl);
-        await _cache.LoadAsync(cancellationToken: ct);
+        var next = _cache.LoadAsync(cancellationToken: ct);
         await WaitForLoadsAsync(2);
+        Assert.False(next.IsCompleted);
         var back = Snapshot();
         Complete(1, back);
-        await WaitUntilAsync(async () => ReferenceEquals(await _cache.LoadAsync(cancellationToken: ct), back));
+        Assert.Same(back, await next);
     }
 
     private async Task<DashboardSnapshot> LoadFirstAsync(CancellationToken ct)

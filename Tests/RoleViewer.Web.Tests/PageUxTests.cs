@@ -371,6 +371,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     private static async Task BreakFederationAsync(FakeRoleViewerApi api, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        http.DefaultRequestHeaders.Add("Emulator-Admin-Key", api.AdminKey);
         using var put = await http.PutAsJsonAsync($"/admin/identities/{FakeRoleViewerApi.ClientId}/federated-credentials/roleviewer-api",
             new { issuer = FakeRoleViewerApi.Issuer, subject = WrongSubject }, cancellationToken);
         put.EnsureSuccessStatusCode();

@@ -60,7 +60,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
         var client = new HttpClient(RoleViewer.Testing.EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt")))
         {
             BaseAddress = EmulatorUrl,
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = TimeSpan.FromSeconds(60),
         };
         client.DefaultRequestHeaders.Add("Emulator-Admin-Key", AdminKey);
         return client;
@@ -79,7 +79,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
     /// </summary>
     public async Task RevokeThroughEmulatorAsync(string roleDefinitionGuid, CancellationToken cancellationToken)
     {
-        using var emulator = CreateEmulatorClient();
+        using var emulator = CreateEmulatorAdminClient();
         using var token = await emulator.PostAsJsonAsync("/admin/tokens", new { clientId = OperatorClientId, resource = "https://management.azure.com/" }, cancellationToken);
         token.EnsureSuccessStatusCode();
         emulator.DefaultRequestHeaders.Authorization = new("Bearer", (await token.Content.ReadFromJsonAsync<JsonNode>(cancellationToken))!["access_token"]!.GetValue<string>());
@@ -101,7 +101,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
     /// <summary>Gives the app identity's federated credential its right subject again, through the emulator's admin API.</summary>
     public async Task RestoreFederationThroughEmulatorAsync(CancellationToken cancellationToken)
     {
-        using var emulator = CreateEmulatorClient();
+        using var emulator = CreateEmulatorAdminClient();
         var directory = await emulator.GetFromJsonAsync<JsonNode>("/admin/directory", cancellationToken);
         var credential = directory!["directory"]!["identities"]!.AsArray()
             .Single(i => i!["clientId"]!.GetValue<string>() == ApiClientId)!["federatedCredentials"]!.AsArray().Single()!;
@@ -113,12 +113,6 @@ public sealed class AppHostWebFixture : IAsyncLifetime
         }, cancellationToken);
         response.EnsureSuccessStatusCode();
     }
-
-    private HttpClient CreateEmulatorClient() => new(EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt")))
-    {
-        BaseAddress = App.GetEndpoint("emulator", "https"),
-        Timeout = TimeSpan.FromSeconds(60),
-    };
 
     public Task StopAsync(string resource, CancellationToken cancellationToken) =>
         App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
