@@ -55,7 +55,7 @@ public sealed class AppHostTests(AppHostFixture fixture) : IClassFixture<AppHost
         Assert.Equal(pod.RootElement.GetProperty("podName").GetString(), WebUtility.HtmlDecode(podName.Groups[1].Value));
         // The api process's start time is the api's alone (web started at another instant).
         var apiStartedAt = pod.RootElement.GetProperty("startedAt").GetDateTimeOffset().ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
-        var times = Regex.Matches(html, "<time datetime=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
+        var times = Regex.Matches(html, "<time\\b[^>]*\\bdatetime=\"([^\"]+)\"").Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).ToList();
         Assert.Contains(apiStartedAt, times);
     }
 
