@@ -2,8 +2,8 @@ extern alias web;
 
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using web::RoleViewer.Web.ApiClients;
 using web::RoleViewer.Contracts;
+using web::RoleViewer.Web.ApiClients;
 using web::RoleViewer.Web.Dashboard;
 
 namespace RoleViewer.Web.Tests;
