@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AzureEmulator.Hosting;
+using AzureEmulator.State;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -132,7 +133,8 @@ public sealed class EntraSigningKeys
         var now = DateTimeOffset.UtcNow;
         var created = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllText(temp, created.ExportCertificatePem());
+        // Public, but the state folder's rule holds for every file in it (0600 from creation on).
+        PrivateFiles.WriteAllText(temp, created.ExportCertificatePem());
         File.Move(temp, path, overwrite: true);
         return X509CertificateLoader.LoadCertificate(created.RawData);
     }
