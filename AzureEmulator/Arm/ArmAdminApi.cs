@@ -36,6 +36,11 @@ public static class ArmAdminApi
             return Invalid($"scope '{request.Scope}' is not a subscription, resource group or resource scope, e.g. /subscriptions/<id>.");
         }
 
+        if (RoleAssignmentValidation.PrincipalTypeError(request.PrincipalType) is { } principalType)
+        {
+            return Invalid(principalType.Message);
+        }
+
         var roleId = request.RoleDefinitionId ?? Guid.Parse("acdd72a7-3385-48ef-bd42-f606fba81ae7");
         if (!state.Definitions.ContainsKey(roleId))
         {

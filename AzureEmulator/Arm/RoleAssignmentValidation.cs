@@ -8,8 +8,22 @@ public static partial class RoleAssignmentValidation
 {
     public readonly record struct Result(ArmError? Error, Guid RoleDefinitionId, Guid PrincipalId, string PrincipalType);
 
+    /// <summary>ARM documents no limit; the emulator's cap keeps one PUT from growing the state file without bound.</summary>
+    public const int MaxDescriptionLength = 1024;
+
+    /// <summary>ABAC conditions are small expressions; 8 KB holds any realistic one.</summary>
+    public const int MaxConditionLength = 8192;
+
+    /// <summary>The principalType values ARM accepts.</summary>
+    public static readonly IReadOnlyList<string> PrincipalTypes = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"];
+
     public static Result Validate(RoleAssignmentCreateProperties body, ArmScope scope, AuthorizationSnapshot state, DirectoryStore directory)
     {
+        if (FieldError(body) is { } field)
+        {
+            return Fail(field);
+        }
+
         var match = RoleDefinitionIdPattern().Match(body.RoleDefinitionId ?? "");
         if (!match.Success || !Guid.TryParse(match.Groups["id"].Value, out var roleId)
             || (match.Groups["sub"].Success && !string.Equals(match.Groups["sub"].Value, scope.SubscriptionId, StringComparison.OrdinalIgnoreCase)))
@@ -51,6 +65,40 @@ public static partial class RoleAssignmentValidation
 
         return new Result(null, roleId, principalId, body.PrincipalType);
     }
+
+    /// <summary>Checks that need no lookup: lengths and enumerations, each naming the property and what it accepts.</summary>
+    public static ArmError? FieldError(RoleAssignmentCreateProperties body)
+    {
+        if (body.Description?.Length > MaxDescriptionLength)
+        {
+            return TooLong("description", body.Description.Length, MaxDescriptionLength);
+        }
+
+        if (body.Condition?.Length > MaxConditionLength)
+        {
+            return TooLong("condition", body.Condition.Length, MaxConditionLength);
+        }
+
+        if (body.ConditionVersion is not null && body.ConditionVersion != "2.0")
+        {
+            return new ArmError(400, "InvalidConditionVersion",
+                $"The property 'conditionVersion' has the value '{Shorten(body.ConditionVersion)}'; the only accepted value is '2.0'.");
+        }
+
+        return PrincipalTypeError(body.PrincipalType);
+    }
+
+    public static ArmError? PrincipalTypeError(string? principalType) =>
+        string.IsNullOrEmpty(principalType) || PrincipalTypes.Contains(principalType, StringComparer.OrdinalIgnoreCase)
+            ? null
+            : new ArmError(400, "InvalidRequestContent",
+                $"The property 'principalType' has the value '{Shorten(principalType)}'; accepted values are {string.Join(", ", PrincipalTypes)}.");
+
+    private static ArmError TooLong(string property, int length, int limit) => new(400, "InvalidRequestContent",
+        $"The property '{property}' is {length} characters long; at most {limit} characters are allowed.");
+
+    // Echoing a megabyte back in an error helps nobody.
+    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static Result Fail(ArmError error) => new(error, Guid.Empty, Guid.Empty, "");
 

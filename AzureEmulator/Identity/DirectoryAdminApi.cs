@@ -102,6 +102,11 @@ public static class DirectoryAdminApi
                 statusCode: StatusCodes.Status404NotFound);
         }
 
+        if (request.Resource?.Length > FederatedCredentialRules.MaxFieldLength)
+        {
+            return TypedResults.Problem(title: "Invalid resource", detail: $"resource must be at most {FederatedCredentialRules.MaxFieldLength} characters.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         var lifetime = request.LifetimeSeconds ?? options.Value.AccessTokenLifetimeSeconds;
         if (lifetime is < 1 or > 86_400)
         {

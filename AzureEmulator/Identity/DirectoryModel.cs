@@ -74,9 +74,10 @@ public static partial class FederatedCredentialRules
     /// <summary>Entra allows at most 20 federated identity credentials per application or managed identity.</summary>
     public const int MaxPerIdentity = 20;
 
+    /// <summary>Graph documents 600 characters for issuer, subject, each audience and the description.</summary>
     public const int MaxFieldLength = 600;
 
-    public static IEnumerable<string> Validate(string name, string? issuer, string? subject, IReadOnlyList<string>? audiences)
+    public static IEnumerable<string> Validate(string name, string? issuer, string? subject, IReadOnlyList<string>? audiences, string? description)
     {
         if (!NamePattern().IsMatch(name))
         {
@@ -108,7 +109,12 @@ public static partial class FederatedCredentialRules
 
         if (audiences is not { Count: 1 } || string.IsNullOrEmpty(audiences[0]) || audiences[0].Length > MaxFieldLength)
         {
-            yield return "audiences must hold exactly one value (Entra's limit), normally \"api://AzureADTokenExchange\".";
+            yield return $"audiences must hold exactly one value (Entra's limit) of at most {MaxFieldLength} characters, normally \"api://AzureADTokenExchange\".";
+        }
+
+        if (description?.Length > MaxFieldLength)
+        {
+            yield return $"description must be at most {MaxFieldLength} characters.";
         }
     }
 

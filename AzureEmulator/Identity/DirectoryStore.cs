@@ -24,6 +24,9 @@ public sealed class DirectoryStore
     /// <summary>Plenty for an emulator; bounds what one admin call can make the RBAC checks walk.</summary>
     public const int MaxGroupMembers = 1000;
 
+    /// <summary>Graph's limit for a group's displayName.</summary>
+    public const int MaxGroupDisplayName = 256;
+
     private readonly JsonStateFile<DirectoryState> file;
     private readonly ClusterIssuer clusterIssuer;
     private readonly Lock gate = new();
@@ -175,14 +178,15 @@ public sealed class DirectoryStore
             yield return $"Object id {id} belongs to a service principal; a group needs an object id of its own.";
         }
 
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 256)
+        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > MaxGroupDisplayName)
         {
-            yield return "displayName is required (at most 256 characters).";
+            yield return $"displayName is required and must be at most {MaxGroupDisplayName} characters (Entra's limit for a group's displayName).";
         }
 
         if (members.Count > MaxGroupMembers)
         {
-            yield return $"A group of the emulator holds at most {MaxGroupMembers} members.";
+            yield return $"members must list at most {MaxGroupMembers} object ids; this list has {members.Count}.";
+            yield break;
         }
 
         foreach (var member in members)
@@ -205,7 +209,7 @@ public sealed class DirectoryStore
 
     public FederatedCredentialChange PutFederatedCredential(string clientId, FederatedCredential credential)
     {
-        var errors = FederatedCredentialRules.Validate(credential.Name, credential.Issuer, credential.Subject, credential.Audiences).ToArray();
+        var errors = FederatedCredentialRules.Validate(credential.Name, credential.Issuer, credential.Subject, credential.Audiences, credential.Description).ToArray();
         if (errors.Length > 0)
         {
             return new FederatedCredentialChange(FederatedCredentialOutcome.Invalid, string.Join(" ", errors));
@@ -355,7 +359,7 @@ public sealed class DirectoryStore
 
         var seed = new JsonStateFile<DirectoryState>(seedPath, SerializerOptions).Load()!;
         var problems = seed.Identities
-            .SelectMany(i => i.FederatedCredentials.SelectMany(f => FederatedCredentialRules.Validate(f.Name, f.Issuer, f.Subject, f.Audiences)
+            .SelectMany(i => i.FederatedCredentials.SelectMany(f => FederatedCredentialRules.Validate(f.Name, f.Issuer, f.Subject, f.Audiences, f.Description)
                 .Select(e => $"{i.DisplayName}/{f.Name}: {e}")))
             .ToArray();
         problems = [.. problems, .. seed.Groups.SelectMany(g => GroupErrors(seed with { Groups = [.. seed.Groups.Where(o => o != g)] }, g.ObjectId, g.DisplayName, g.Members)

@@ -133,7 +133,7 @@ public sealed class EntraSigningKeys
         var now = DateTimeOffset.UtcNow;
         var created = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(5));
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        // Public, but it sits with the key: owner-only like every file of the state folder.
+        // Public, but the state folder's rule holds for every file in it (0600 from creation on).
         PrivateFiles.WriteAllText(temp, created.ExportCertificatePem());
         File.Move(temp, path, overwrite: true);
         return X509CertificateLoader.LoadCertificate(created.RawData);
