@@ -61,6 +61,8 @@ public sealed class DeployedServices : IServices
         var repo = Repository.Root;
         string Dll(string project) => Path.Combine(repo, project, "bin", configuration, "net10.0", project + ".dll");
         var tokenFile = Path.Combine(_state, "sa", "azure-identity-token");
+        // The emulator's admin API answers its owner only (the AppHost generates this key per run).
+        var adminKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var emulatorHttps = new Uri($"https://127.0.0.1:{ChildProcess.FreePort()}/");
         var emulatorHttp = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
         Api = new Uri($"http://127.0.0.1:{ChildProcess.FreePort()}/");
@@ -75,9 +77,11 @@ public sealed class DeployedServices : IServices
         {
             ["Emulator__StateDirectory"] = _state,
             ["Emulator__ServiceAccountTokenFile"] = tokenFile,
+            ["Emulator__AdminKey"] = adminKey,
         });
         await emulator.WaitUntilHealthyAsync(new Uri(emulatorHttp, "health"), TimeSpan.FromSeconds(90));
         _admin = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(_state, "tls", "ca.crt"))) { BaseAddress = emulatorHttps };
+        _admin.DefaultRequestHeaders.Add("Emulator-Admin-Key", adminKey);
 
         var api = Start(Dll("RoleViewer.Api"), $"--urls {Api}", new(production)
         {
@@ -178,6 +182,8 @@ public sealed class AppHostServices : IServices
         {
             BaseAddress = services._app.GetEndpoint("emulator", "https"),
         };
+        var key = services._app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == "emulator-admin-key");
+        services._admin.DefaultRequestHeaders.Add("Emulator-Admin-Key", await key.GetValueAsync(start.Token));
         return services;
     }
 
