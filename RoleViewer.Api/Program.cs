@@ -1,6 +1,7 @@
 using RoleViewer.Api.Apis;
 using RoleViewer.Api.Extensions;
 using RoleViewer.Api.Json;
+using RoleViewer.Api.Permissions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.AddWorkloadIdentity();
 builder.AddIdentityProbe();
 builder.AddRoleAssignments();
+builder.AddPermissions();
 builder.AddPodFacts();
 
 var app = builder.Build();
@@ -23,6 +25,7 @@ app.UseStatusCodePages();
 app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapRoleAssignmentsApi();
+app.MapPermissionsApi();
 app.MapIdentityApi();
 app.MapPodApi();
 

@@ -24,6 +24,7 @@ public static class ArmApi
         .Map("roleDefinitions.get", HttpMethods.Get, "{scope}/providers/Microsoft.Authorization/roleDefinitions/{name}", RoleDefinitions, RoleDefinitionOperations.GetAsync)
         .Map("roleDefinitions.createOrUpdate", HttpMethods.Put, "{scope}/providers/Microsoft.Authorization/roleDefinitions/{name}", RoleDefinitions, RoleDefinitionOperations.CreateOrUpdateAsync)
         .Map("roleDefinitions.delete", HttpMethods.Delete, "{scope}/providers/Microsoft.Authorization/roleDefinitions/{name}", RoleDefinitions, RoleDefinitionOperations.DeleteAsync)
+        .Map("permissions.list", HttpMethods.Get, "{scope}/providers/Microsoft.Authorization/permissions", PermissionsApi.Permissions, PermissionsApi.ListAsync)
         .Map("subscriptions.list", HttpMethods.Get, "subscriptions", SubscriptionOperations.Subscriptions, SubscriptionOperations.ListAsync)
         .Map("subscriptions.get", HttpMethods.Get, "subscriptions/{name}", SubscriptionOperations.Subscriptions, SubscriptionOperations.GetAsync)
         .Map("tenants.list", HttpMethods.Get, "tenants", SubscriptionOperations.Tenants, SubscriptionOperations.ListTenantsAsync)

@@ -7,25 +7,36 @@ namespace AzureEmulator.Arm;
 /// </summary>
 public static class PermissionEvaluator
 {
-    public static bool IsAllowed(AuthorizationSnapshot state, Guid principalId, ArmScope scope, string action, IReadOnlySet<Guid>? groups = null)
+    public static bool IsAllowed(AuthorizationSnapshot state, Guid principalId, ArmScope scope, string action, IReadOnlySet<Guid>? groups = null) =>
+        PermissionsAt(state, principalId, scope, groups).Any(p => Grants(p.Block, action));
+
+    /// <summary>
+    /// The permission blocks that apply to the principal at the scope: those of every role assigned to it, or to one of
+    /// its groups, at or above the scope; one entry per block, with the assignment it comes from. The 403 checks and the
+    /// Permissions API both read this.
+    /// </summary>
+    public static IEnumerable<(RoleAssignmentRecord Assignment, PermissionBlock Block)> PermissionsAt(
+        AuthorizationSnapshot state, Guid principalId, ArmScope scope, IReadOnlySet<Guid>? groups = null)
     {
         foreach (var assignment in state.Assignments)
         {
             if ((assignment.PrincipalId == principalId || groups?.Contains(assignment.PrincipalId) == true)
                 && assignment.ParsedScope.IsAtOrAbove(scope)
-                && state.Definitions.TryGetValue(assignment.RoleDefinitionId, out var definition)
-                && Grants(definition, action))
+                && state.Definitions.TryGetValue(assignment.RoleDefinitionId, out var definition))
             {
-                return true;
+                foreach (var block in definition.Permissions)
+                {
+                    yield return (assignment, block);
+                }
             }
         }
-
-        return false;
     }
 
-    public static bool Grants(RoleDefinitionRecord definition, string action) =>
-        definition.Permissions.Any(p =>
-            p.Actions.Any(pattern => Matches(pattern, action)) && !p.NotActions.Any(pattern => Matches(pattern, action)));
+    public static bool Grants(RoleDefinitionRecord definition, string action) => definition.Permissions.Any(p => Grants(p, action));
+
+    /// <summary>A block grants an action its actions match unless its own notActions match it too.</summary>
+    public static bool Grants(PermissionBlock block, string action) =>
+        block.Actions.Any(pattern => Matches(pattern, action)) && !block.NotActions.Any(pattern => Matches(pattern, action));
 
     /// <summary>Case-insensitive match where '*' stands for any run of characters, slashes included.</summary>
     public static bool Matches(string pattern, string action)

@@ -17,11 +17,19 @@ public sealed record RoleAssignmentProperties(
 /// <summary>A Microsoft.Authorization/roleDefinitions resource.</summary>
 public sealed record RoleDefinitionData(string Id, string Name, RoleDefinitionProperties Properties);
 
-public sealed record RoleDefinitionProperties(string RoleName, string? Type, string? Description);
+public sealed record RoleDefinitionProperties(string RoleName, string? Type, string? Description, IReadOnlyList<RolePermissionData>? Permissions = null);
+
+/// <summary>One permission block of a role definition; its notActions subtract only from this block's actions.</summary>
+public sealed record RolePermissionData(
+    IReadOnlyList<string>? Actions,
+    IReadOnlyList<string>? NotActions,
+    IReadOnlyList<string>? DataActions,
+    IReadOnlyList<string>? NotDataActions);
 
 internal sealed record ArmListResult<T>(IReadOnlyList<T>? Value, string? NextLink);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ArmListResult<RoleAssignmentData>))]
 [JsonSerializable(typeof(RoleDefinitionData))]
+[JsonSerializable(typeof(ArmListResult<RoleDefinitionData>))]
 internal sealed partial class ArmJsonContext : JsonSerializerContext;

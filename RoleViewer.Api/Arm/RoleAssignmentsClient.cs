@@ -49,6 +49,23 @@ public class RoleAssignmentsClient
         return new ArmPageable<RoleAssignmentData>(this, first.ToUri(), ArmJsonContext.Default.ArmListResultRoleAssignmentData, cancellationToken);
     }
 
+    /// <summary>Lists role definitions at <paramref name="scope"/> ("/" for the tenant), all pages, e.g. with filter type eq 'BuiltInRole'.</summary>
+    public virtual AsyncPageable<RoleDefinitionData> GetRoleDefinitionsAsync(string scope, string? filter = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var first = new RequestUriBuilder();
+        first.Reset(_endpoint);
+        var prefix = scope.Trim('/');
+        first.AppendPath((prefix.Length == 0 ? "" : "/" + prefix) + "/providers/Microsoft.Authorization/roleDefinitions", escape: false);
+        first.AppendQuery("api-version", _apiVersion);
+        if (filter is not null)
+        {
+            first.AppendQuery("$filter", filter);
+        }
+
+        return new ArmPageable<RoleDefinitionData>(this, first.ToUri(), ArmJsonContext.Default.ArmListResultRoleDefinitionData, cancellationToken);
+    }
+
     /// <summary>Gets a role definition by its full id (/subscriptions/…/roleDefinitions/{guid} or /providers/…).</summary>
     public virtual async Task<Response<RoleDefinitionData>> GetRoleDefinitionByIdAsync(string roleDefinitionId, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using RoleViewer.Api.Arm;
+using RoleViewer.Api.Permissions;
 using RoleViewer.Api.RoleAssignments;
 using RoleViewer.Api.Upstream;
 
@@ -8,13 +11,14 @@ namespace RoleViewer.Api.Identity;
 /// Walks the workload-identity chain (webhook variables → token file → projected token → exchange → ARM) and says
 /// for each step what was found and how to fix it. Never throws and never shows a token.
 /// </summary>
-public sealed class IdentityDoctor(
+public sealed partial class IdentityDoctor(
     WorkloadIdentitySettings settings,
     PrincipalResolver principals,
     IdentityState state,
     IdentityProbe probe,
     RoleAssignmentsService roleAssignments,
     FailureContextFactory failures,
+    BuiltInRoleAdvisor roles,
     IOptions<ArmOptions> arm,
     TimeProvider time,
     ILogger<IdentityDoctor> logger)
@@ -231,9 +235,12 @@ public sealed class IdentityDoctor(
             if (listing.UpstreamError is { } stale)
             {
                 var failure = roleAssignments.LastFailure;
+                var fix = stale.Status == StatusCodes.Status403Forbidden
+                    ? await ForbiddenFixAsync(stale.Message, listing.SubscriptionId, cancellationToken)
+                    : failure?.Fix ?? "Wait for ARM to recover.";
                 return new(id, title, stale.Status is 401 or 403 ? IdentityCheck.Fail : IdentityCheck.Warn,
                     $"ARM's last answer was {(stale.Status is { } http ? $"HTTP {http} " : "")}{stale.Code}: {stale.Message} A list from {listing.AgeSeconds:0} s ago is served.",
-                    failure?.Fix ?? "Wait for ARM to recover.");
+                    fix);
             }
 
             return listing.Items.Count == 0
@@ -249,12 +256,52 @@ public sealed class IdentityDoctor(
             var detail = e.Failure.Source == UpstreamSource.Arm
                 ? $"ARM answered {e.Failure.Status} {e.Failure.Code}: {e.Failure.Message}"
                 : $"Not reached: {e.Failure.Code} comes first.";
-            return new(id, title, status, detail, e.Failure.Fix);
+            var fix = e.Failure is { Source: UpstreamSource.Arm, Status: StatusCodes.Status403Forbidden }
+                ? await ForbiddenFixAsync(e.Failure.Message, settings.SubscriptionId, cancellationToken)
+                : e.Failure.Fix;
+            return new(id, title, status, detail, fix);
         }
         catch (RefreshRateLimitedException)
         {
             return new(id, title, IdentityCheck.Warn, "Not checked: a listing is being rate-limited.", "Retry in a few seconds.");
         }
+    }
+
+    [GeneratedRegex(@"perform action '(?<action>[^']+)' over scope '(?<scope>[^']+)'")]
+    private static partial Regex RefusedAction();
+
+    /// <summary>ARM's 403 names the refused action and scope: the fix names the smallest built-in role that grants it.</summary>
+    private async Task<string> ForbiddenFixAsync(string armMessage, string? subscriptionId, CancellationToken cancellationToken)
+    {
+        var principal = state.LastSuccess?.ObjectId ?? settings.PrincipalObjectIdOverride ?? "<principal object id>";
+        var refused = RefusedAction().Match(armMessage);
+        var action = refused.Success ? refused.Groups["action"].Value : "Microsoft.Authorization/roleAssignments/read";
+        var scope = refused.Success ? ScopeOf(refused.Groups["scope"].Value) : $"/subscriptions/{subscriptionId}";
+        var custom = $"add {action} to the actions of RoleViewer's custom role \"{FailureTranslator.ReaderRoleNameIn(subscriptionId)}\" (infra/main.bicep) and run azd provision";
+        RoleDefinitionData? smallest = null;
+        string? lookupFailed = null;
+        try
+        {
+            smallest = await roles.SmallestGrantingAsync(action, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            lookupFailed = $" (The built-in roles could not be read to suggest one: {e.GetType().Name}.)";
+        }
+
+        return smallest is null
+            ? $"The identity (object id {principal}) lacks the action {action} at {scope}. No built-in role was found that grants it{lookupFailed}: {custom}. " +
+              "Access can take a few minutes to apply."
+            : $"The identity (object id {principal}) lacks the action {action} at {scope}. The smallest built-in role that grants it is " +
+              $"\"{smallest.Properties.RoleName}\": az role assignment create --assignee-object-id {principal} --assignee-principal-type ServicePrincipal " +
+              $"--role \"{smallest.Properties.RoleName}\" --scope {scope}. Or {custom}. Access can take a few minutes to apply.";
+    }
+
+    /// <summary>ARM names the refused resource (e.g. …/roleAssignments/{id}); the assignment belongs at the scope that holds it.</summary>
+    private static string ScopeOf(string refusedOn)
+    {
+        var at = refusedOn.IndexOf("/providers/Microsoft.Authorization/", StringComparison.OrdinalIgnoreCase);
+        return at > 0 ? refusedOn[..at] : refusedOn;
     }
 
     private static string Overall(List<IdentityCheck> checks) =>

@@ -11,6 +11,8 @@ namespace RoleViewer.Api.Json;
 [JsonSerializable(typeof(RoleAssignmentsResponse))]
 [JsonSerializable(typeof(IdentityReport))]
 [JsonSerializable(typeof(PodFacts))]
+[JsonSerializable(typeof(EffectivePermissionsResponse))]
+[JsonSerializable(typeof(PermissionCheckResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
 
 public static class ApiJsonExtensions

@@ -37,7 +37,16 @@ public sealed class RoleAssignmentsService(
     private DateTimeOffset _lastForcedRefresh = DateTimeOffset.MinValue;
     private DateTimeOffset _lastFailureAt = DateTimeOffset.MinValue;
 
-    public sealed record Listing(PrincipalInfo Principal, string SubscriptionId, IReadOnlyList<RoleAssignmentDto> Items, DateTimeOffset FetchedAt);
+    /// <summary>One listing: the assignments, and the definitions of their roles by id (null: ARM no longer knows it).</summary>
+    public sealed record Listing(
+        PrincipalInfo Principal,
+        string SubscriptionId,
+        IReadOnlyList<RoleAssignmentDto> Items,
+        DateTimeOffset FetchedAt,
+        IReadOnlyDictionary<string, RoleDefinitionData?> Roles);
+
+    /// <summary>The listing to answer from, and why it is stale when it is (null when fresh).</summary>
+    public sealed record CurrentListing(Listing Listing, UpstreamErrorDto? StaleBecause);
 
     /// <summary>The outcome of the latest listing: null after a success, else what went wrong (for the doctor).</summary>
     public UpstreamFailure? LastFailure { get; private set; }
@@ -46,12 +55,19 @@ public sealed class RoleAssignmentsService(
 
     public async Task<RoleAssignmentsResponse> GetAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
+        var current = await GetListingAsync(forceRefresh, cancellationToken);
+        return ToResponse(current.Listing, time.GetUtcNow(), current.StaleBecause);
+    }
+
+    /// <summary>The cached listing (or a fresh one when the cache expired), with the same staleness rules as <see cref="GetAsync"/>.</summary>
+    public async Task<CurrentListing> GetListingAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         var last = _lastGood;
         if (!forceRefresh && last is not null && now - last.FetchedAt < options.Value.CacheTtl)
         {
             telemetry.CacheHit();
-            return ToResponse(last, now, null);
+            return new(last, null);
         }
 
         telemetry.CacheMiss();
@@ -64,7 +80,7 @@ public sealed class RoleAssignmentsService(
             }
 
             telemetry.StaleServe(recent.Code);
-            return ToResponse(last, now, new UpstreamErrorDto(recent.Status, recent.Code, recent.Message));
+            return new(last, new UpstreamErrorDto(recent.Status, recent.Code, recent.Message));
         }
 
         var refresh = StartOrJoinRefresh(forceRefresh, now);
@@ -72,14 +88,14 @@ public sealed class RoleAssignmentsService(
         {
             if (last is null || refresh.IsCompleted)
             {
-                return ToResponse(await refresh.WaitAsync(cancellationToken), time.GetUtcNow(), null);
+                return new(await refresh.WaitAsync(cancellationToken), null);
             }
 
             // A last good list exists: don't hold the caller for ARM's retries or a hung connection.
             var finished = await Task.WhenAny(refresh, Task.Delay(options.Value.StaleAfter, time, cancellationToken));
             if (finished == refresh)
             {
-                return ToResponse(await refresh, time.GetUtcNow(), null);
+                return new(await refresh, null);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -90,12 +106,12 @@ public sealed class RoleAssignmentsService(
                 : new UpstreamErrorDto(null, RefreshPendingCode,
                     $"ARM has not answered within {options.Value.StaleAfter.TotalSeconds:0.#} s; the refresh continues and this is the last good list.");
             telemetry.StaleServe(pending.Code);
-            return ToResponse(last, time.GetUtcNow(), pending);
+            return new(last, pending);
         }
         catch (UpstreamException e) when (last is not null)
         {
             telemetry.StaleServe(e.Failure.Code);
-            return ToResponse(last, time.GetUtcNow(), new UpstreamErrorDto(e.Failure.Status, e.Failure.Code, e.Failure.Message));
+            return new(last, new UpstreamErrorDto(e.Failure.Status, e.Failure.Code, e.Failure.Message));
         }
     }
 
@@ -180,7 +196,7 @@ public sealed class RoleAssignmentsService(
 
         var roles = await definitions.ResolveAsync(assignments.Select(a => a.Properties.RoleDefinitionId), CancellationToken.None);
         var items = assignments.Select(a => ToDto(a, roles[a.Properties.RoleDefinitionId])).ToList();
-        return new Listing(principal, subscription!, items, time.GetUtcNow());
+        return new Listing(principal, subscription!, items, time.GetUtcNow(), roles);
     }
 
     private static RoleAssignmentDto ToDto(RoleAssignmentData a, RoleDefinitionData? role)

@@ -8,5 +8,7 @@ namespace RoleViewer.Web.ApiClients;
 [JsonSerializable(typeof(RoleAssignmentsResponse))]
 [JsonSerializable(typeof(IdentityReport))]
 [JsonSerializable(typeof(PodFacts))]
+[JsonSerializable(typeof(EffectivePermissionsResponse))]
+[JsonSerializable(typeof(PermissionCheckResponse))]
 [JsonSerializable(typeof(ApiProblem))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

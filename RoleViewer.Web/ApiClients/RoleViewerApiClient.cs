@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -20,6 +21,17 @@ public sealed partial class RoleViewerApiClient(HttpClient http, IOptions<ApiCli
 
     public Task<ApiResult<PodFacts>> GetPodAsync(CancellationToken cancellationToken = default) =>
         GetAsync<PodFacts>("/api/pod", cancellationToken);
+
+    /// <param name="scope">A subscription, resource group or resource id; null for the identity's subscription.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<ApiResult<EffectivePermissionsResponse>> GetPermissionsAsync(string? scope, CancellationToken cancellationToken = default) =>
+        GetAsync<EffectivePermissionsResponse>(QueryHelpers.AddQueryString("/api/permissions", Query(("scope", scope))), cancellationToken);
+
+    public Task<ApiResult<PermissionCheckResponse>> CheckPermissionAsync(string action, string? scope, string? kind, CancellationToken cancellationToken = default) =>
+        GetAsync<PermissionCheckResponse>(QueryHelpers.AddQueryString("/api/permissions/check", Query(("action", action), ("scope", scope), ("kind", kind))), cancellationToken);
+
+    private static Dictionary<string, string?> Query(params (string Key, string? Value)[] pairs) =>
+        pairs.Where(p => !string.IsNullOrWhiteSpace(p.Value)).ToDictionary(p => p.Key, p => p.Value);
 
     private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken) where T : class
     {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RoleViewer.Web.Components.Dashboard;
 using RoleViewer.Web.Dashboard;
+using RoleViewer.Web.Permissions;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -43,7 +44,7 @@ public static class DashboardEndpoints
     }
 
     private static async Task<RazorComponentResult<DashboardView>> GetDashboardFragment(
-        [AsParameters] AssignmentQuery query, [FromQuery] bool? refresh, DashboardSnapshotCache loader, IOptions<DashboardOptions> options,
+        [AsParameters] AssignmentQuery query, [AsParameters] PermissionQuery permissions, [FromQuery] bool? refresh, DashboardSnapshotCache loader, IOptions<DashboardOptions> options,
         HttpContext context, CancellationToken cancellationToken)
     {
         var snapshot = await loader.LoadAsync(refresh == true, cancellationToken);
@@ -54,6 +55,7 @@ public static class DashboardEndpoints
             Snapshot = snapshot,
             Query = query,
             RefreshSeconds = options.Value.RefreshSeconds,
+            Permissions = permissions,
         });
     }
 }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.OutputCaching;
+using RoleViewer.Web.Permissions;
 using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
 /// <summary>
-/// The rendered page of one snapshot, per view (sort, filter), kept as long as the snapshot is: rendering the page is
+/// The rendered page of one snapshot, per view (sort, filter, permission question), kept as long as the snapshot is: rendering the page is
 /// most of its cost, and every view within the snapshot's TTL would render the same bytes. The framework's default
 /// rules apply on top: only 200s, never a response that sets a cookie, never an authenticated request. With the local
 /// Try-it panel on, nothing is cached: its forms carry the visitor's own antiforgery token.
@@ -26,7 +27,7 @@ public static class DashboardOutputCache
                 return;
             }
 
-            policy.Expire(ttl).SetVaryByQuery([.. AssignmentQuery.QueryKeys]);
+            policy.Expire(ttl).SetVaryByQuery([.. AssignmentQuery.QueryKeys, .. PermissionQuery.QueryKeys]);
         }));
         return builder;
     }

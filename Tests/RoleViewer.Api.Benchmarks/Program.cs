@@ -1,8 +1,9 @@
 // Drives RoleViewer.Api against the AzureEmulator, both as separate processes, and prints the figures of
-// issue 5's acceptance points 4 (load with 100 ms ARM latency) and 5 (a cold listing of 4,000 assignments).
+// issue 5's acceptance points 4 (load with 100 ms ARM latency) and 5 (a cold listing of 4,000 assignments), after
+// issue 14's latency of 1,000 permission checks (--permissions-only stops after those).
 // Every figure is several samples (min / median / max); targets are judged on the median and a miss exits 1.
 // Run: dotnet run -c Release --project Tests/RoleViewer.Api.Benchmarks [-- --clients 50 --seconds 20 --samples 5
-//      --cold-samples 3 --assignments 4000 --record FILE]
+//      --cold-samples 3 --assignments 4000 --permission-checks 1000 --permissions-only --record FILE]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -22,6 +23,8 @@ var seconds = Option("--seconds", 20);
 var assignmentCount = Option("--assignments", 4000);
 var armLatencyMs = Option("--arm-latency-ms", 100);
 var warmupSeconds = Option("--warmup-seconds", 5);
+var permissionChecks = Option("--permission-checks", 1000);
+var permissionsOnly = args.Contains("--permissions-only");
 var loadSamples = Math.Max(1, Option("--samples", 5));
 var coldSamples = Math.Max(1, Option("--cold-samples", 3));
 var ttl = TimeSpan.FromSeconds(10);
@@ -55,6 +58,57 @@ await using var emulator = ChildProcess.Start(emulatorDll, $"--urls \"{emulatorH
 await emulator.WaitUntilHealthyAsync(new Uri(emulatorHttp, "health"), TimeSpan.FromSeconds(60));
 using var admin = new HttpClient(EmulatorCaTrust.CreateHandler(Path.Combine(state, "tls", "ca.crt"))) { BaseAddress = emulatorHttps, Timeout = TimeSpan.FromSeconds(60) };
 admin.DefaultRequestHeaders.Add("Emulator-Admin-Key", adminKey);
+
+// Issue 14: /api/permissions/check answers from the cached listing; one request at a time, as the page asks.
+await Send(HttpMethod.Delete, "/admin/counters");
+var checks = new List<double>(permissionChecks);
+long checkListings;
+TimeSpan checksLifetime;
+await using (var api = await StartApiAsync())
+{
+    var lifetime = Stopwatch.StartNew();
+    using var client = new HttpClient { BaseAddress = api.Uri, Timeout = TimeSpan.FromSeconds(60) };
+    string[] questions =
+    [
+        "action=Microsoft.Authorization/roleAssignments/read",
+        "action=Microsoft.Compute/virtualMachines/read&scope=/subscriptions/" + SubscriptionId + "/resourceGroups/rg-roleviewer",
+        "action=Microsoft.Insights/Metrics/Write&kind=dataAction&scope=/subscriptions/" + SubscriptionId +
+            "/resourceGroups/rg-roleviewer/providers/Microsoft.Insights/components/appi-roleviewer",
+        "action=microsoft.authorization/ROLEDEFINITIONS/read",
+    ];
+    (await client.GetAsync("/api/permissions/check?" + questions[0])).EnsureSuccessStatusCode();
+    for (var i = 0; i < 200; i++)
+    {
+        // Warm-up, not counted: the JIT's optimised tier.
+        await client.GetStringAsync("/api/permissions/check?" + questions[i % questions.Length]);
+    }
+
+    for (var i = 0; i < permissionChecks; i++)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        using var response = await client.GetAsync("/api/permissions/check?" + questions[i % questions.Length], HttpCompletionOption.ResponseContentRead);
+        response.EnsureSuccessStatusCode();
+        checks.Add(stopwatch.Elapsed.TotalMilliseconds);
+    }
+
+    checkListings = await CountArmAsync("roleAssignments.list");
+    checksLifetime = lifetime.Elapsed;
+}
+
+checks.Sort();
+double CheckPercentile(double p) => checks[Math.Clamp((int)Math.Ceiling(p / 100 * checks.Count) - 1, 0, checks.Count - 1)];
+Console.WriteLine();
+Console.WriteLine($"Issue 14: {checks.Count:N0} sequential GET /api/permissions/check (4 questions in turn, after 200 warm-up checks)");
+Console.WriteLine($"  latency p50       {CheckPercentile(50):0.000} ms");
+Console.WriteLine($"  latency p95       {CheckPercentile(95):0.000} ms");
+Console.WriteLine($"  latency p99       {CheckPercentile(99):0.000} ms");
+var allowedCheckListings = (int)Math.Ceiling(checksLifetime.TotalSeconds / ttl.TotalSeconds) + 1;
+Console.WriteLine($"  ARM listings      {checkListings} (one per cache TTL of {ttl.TotalSeconds} s allows {allowedCheckListings}, none per check)");
+benchmark.Target("permissions: ARM listings", $"{checkListings}", $"<= {allowedCheckListings} (one per TTL, none per check)", checkListings <= allowedCheckListings);
+if (permissionsOnly)
+{
+    return benchmark.Finish();
+}
 
 // 4. Load: every ARM call 100 ms slower; the cache must keep ARM listings to one per TTL and the exchange to one.
 await Send(HttpMethod.Delete, "/admin/counters");

@@ -93,9 +93,54 @@ public sealed class OpenApiContractTests : IDisposable
         ["identity, probe not a boolean"] = new("/api/identity", HttpStatusCode.BadRequest, (f, ct) =>
             f.CreateClient().GetAsync("/api/identity?probe=maybe", ct)),
         ["pod, outside Kubernetes without cgroup limits"] = new("/api/pod", HttpStatusCode.OK, (f, ct) => f.CreateClient().GetAsync("/api/pod", ct)),
+        ["permissions, at a resource group"] = new("/api/permissions", HttpStatusCode.OK, (f, ct) =>
+        {
+            f.Arm.Assignments.Add(StubArm.Assignment(TestIds.ReaderRoleId, $"/subscriptions/{TestIds.SubscriptionId}/resourceGroups/rg-app"));
+            return f.CreateClient().GetAsync($"/api/permissions?scope=/subscriptions/{TestIds.SubscriptionId}/resourceGroups/rg-app", ct);
+        }),
+        ["permissions, scope not an ARM scope"] = new("/api/permissions", HttpStatusCode.BadRequest, (f, ct) =>
+            f.CreateClient().GetAsync("/api/permissions?scope=rg-app", ct)),
+        ["permissions, ARM 403"] = new("/api/permissions", HttpStatusCode.BadGateway, (f, ct) => WithArmForbidden(f, "/api/permissions", ct)),
+        ["permissions, subscription missing"] = new("/api/permissions", HttpStatusCode.ServiceUnavailable, (f, ct) =>
+            WithoutSubscription(f, "/api/permissions", ct)),
+        ["permissions, ARM timed out"] = new("/api/permissions", HttpStatusCode.GatewayTimeout, (f, ct) => WithArmTimeout(f, "/api/permissions", ct)),
+        ["permission check, allowed"] = new("/api/permissions/check", HttpStatusCode.OK, (f, ct) =>
+        {
+            f.Arm.Assignments.Add(StubArm.Assignment(TestIds.ReaderRoleId, $"/subscriptions/{TestIds.SubscriptionId}/resourceGroups/rg-app"));
+            return f.CreateClient().GetAsync(
+                $"/api/permissions/check?action=Microsoft.Compute/virtualMachines/read&scope=/subscriptions/{TestIds.SubscriptionId}/resourceGroups/rg-app", ct);
+        }),
+        ["permission check, denied"] = new("/api/permissions/check", HttpStatusCode.OK, (f, ct) =>
+            f.CreateClient().GetAsync("/api/permissions/check?action=Microsoft.Compute/virtualMachines/delete", ct)),
+        ["permission check, wildcard action"] = new("/api/permissions/check", HttpStatusCode.BadRequest, (f, ct) =>
+            f.CreateClient().GetAsync("/api/permissions/check?action=Microsoft.Compute/*/read", ct)),
+        ["permission check, ARM 403"] = new("/api/permissions/check", HttpStatusCode.BadGateway, (f, ct) =>
+            WithArmForbidden(f, "/api/permissions/check?action=Microsoft.Compute/virtualMachines/read", ct)),
+        ["permission check, subscription missing"] = new("/api/permissions/check", HttpStatusCode.ServiceUnavailable, (f, ct) =>
+            WithoutSubscription(f, "/api/permissions/check?action=Microsoft.Compute/virtualMachines/read", ct)),
+        ["permission check, ARM timed out"] = new("/api/permissions/check", HttpStatusCode.GatewayTimeout, (f, ct) =>
+            WithArmTimeout(f, "/api/permissions/check?action=Microsoft.Compute/virtualMachines/read", ct)),
     };
 
     public static TheoryData<string> ScenarioNames => [.. Scenarios.Keys];
+
+    private static Task<HttpResponseMessage> WithArmForbidden(ApiFactory f, string path, CancellationToken ct)
+    {
+        f.Arm.OnListing = _ => Task.FromResult(StubArm.ArmError(HttpStatusCode.Forbidden, "AuthorizationFailed", "Not allowed."));
+        return f.CreateClient().GetAsync(path, ct);
+    }
+
+    private static Task<HttpResponseMessage> WithoutSubscription(ApiFactory f, string path, CancellationToken ct)
+    {
+        f.Settings["AZURE_SUBSCRIPTION_ID"] = "";
+        return f.CreateClient().GetAsync(path, ct);
+    }
+
+    private static Task<HttpResponseMessage> WithArmTimeout(ApiFactory f, string path, CancellationToken ct)
+    {
+        f.Arm.OnListing = _ => throw new TimeoutException("The ARM call exceeded its network timeout.");
+        return f.CreateClient().GetAsync(path, ct);
+    }
 
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(ScenarioNames))]

@@ -20,7 +20,7 @@ public sealed class DashboardPageTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Identity" })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes");
         await Expect(page.GetByTestId("client-id")).ToHaveTextAsync(FakeRoleViewerApi.ClientId);
-        await Expect(page.Locator("li.check-ok")).ToHaveCountAsync(3);
+        await Expect(page.Locator("li.check-ok")).ToHaveCountAsync(4);
         await Expect(page.Locator("time[data-countdown]")).ToContainTextAsync("in 5");
         var row = page.GetByRole(AriaRole.Row, new() { Name = "RoleViewer Reader" });
         await Expect(row).ToContainTextAsync("Custom");

@@ -46,7 +46,7 @@ public sealed class PageUxTests(BrowserFixture browser)
             $"the page scrolls sideways: {await page.EvaluateAsync<int>("document.documentElement.scrollWidth")} px wide at {width} px");
 
         await verdict.ClickAsync();
-        await Expect(page.Locator("li.check-ok")).ToHaveCountAsync(3);
+        await Expect(page.Locator("li.check-ok")).ToHaveCountAsync(4);
         await Expect(page.Locator("li.check-ok").First).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"));
         await page.ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath($"ux-healthy-{screen.Name}"), FullPage = true });
@@ -371,6 +371,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     private static async Task BreakFederationAsync(FakeRoleViewerApi api, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+        // The fake's admin API answers its owner only, as the emulator's does.
         http.DefaultRequestHeaders.Add("Emulator-Admin-Key", api.AdminKey);
         using var put = await http.PutAsJsonAsync($"/admin/identities/{FakeRoleViewerApi.ClientId}/federated-credentials/roleviewer-api",
             new { issuer = FakeRoleViewerApi.Issuer, subject = WrongSubject }, cancellationToken);

@@ -2,6 +2,7 @@ extern alias web;
 
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -30,6 +31,14 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     {
         ["acdd72a7-3385-48ef-bd42-f606fba81ae7"] = ("Reader", "View all resources, but does not allow you to make any changes."),
         ["b24988ac-6180-42a0-ab88-20f7382dd24c"] = ("Contributor", "Grants full access to manage all resources."),
+    };
+
+    // The permission blocks of the roles the fake hands out, as Azure defines them.
+    private static readonly Dictionary<string, (string[] Actions, string[] NotActions)> RolePermissions = new()
+    {
+        ["RoleViewer Reader"] = (["Microsoft.Authorization/roleAssignments/read", "Microsoft.Authorization/roleDefinitions/read"], []),
+        ["Reader"] = (["*/read"], []),
+        ["Contributor"] = (["*"], ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write"]),
     };
 
     private readonly WebApplication app;
@@ -182,6 +191,10 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 [
                     new("env.AZURE_CLIENT_ID", "Client id configured", IdentityCheck.Ok, $"AZURE_CLIENT_ID={ClientId}", null),
                     new("projectedToken", "Projected service-account token", IdentityCheck.Ok, $"Subject {RightSubject}", null),
+                    // As the real doctor: with no Entra token, ARM is not reached (a warning, not a pass).
+                    federated
+                        ? new("armAuthorization", "ARM authorizes listing role assignments", IdentityCheck.Ok, "1 role assignment(s) listed.", null)
+                        : new("armAuthorization", "ARM authorizes listing role assignments", IdentityCheck.Warn, "Not reached: AADSTS700213 comes first.", null),
                     federated
                         ? new("tokenExchange", "Token exchange with Entra", IdentityCheck.Ok,
                             $"Exchanged the projected token for an access token, expires {DateTimeOffset.UtcNow.AddMinutes(55):O}.", null)
@@ -192,6 +205,59 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 new ProjectedTokenDto(Issuer, RightSubject, ["api://AzureADTokenExchange"], DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow),
                 new LastExchangeDto(DateTimeOffset.UtcNow, federated, federated ? null : "AADSTS700213",
                     federated ? null : "No matching federated identity record found for presented assertion subject.")));
+        });
+
+        app.MapGet("/api/permissions", () =>
+        {
+            var roles = assignments.Values.Select(a => (Assignment: a, Role: RolePermissions[a.RoleName])).ToList();
+            return Results.Json(new EffectivePermissionsResponse(
+                Scope: $"/subscriptions/{SubscriptionId}",
+                ScopeKind: "subscription",
+                Principal: new PrincipalDto(PrincipalId, ClientId, TenantId),
+                Actions: [.. roles.SelectMany(r => r.Role.Actions).Distinct()],
+                NotActions: [.. roles.SelectMany(r => r.Role.NotActions).Distinct()],
+                DataActions: [],
+                NotDataActions: [],
+                Roles: [.. roles.Select(r => new RolePermissionsDto(
+                    r.Assignment.Id, r.Assignment.RoleName, r.Assignment.RoleDefinitionId, r.Assignment.Scope,
+                    ViaGroup: r.Assignment.PrincipalType == "Group", r.Assignment.Condition,
+                    r.Role.Actions, r.Role.NotActions, [], []))],
+                Warnings: [],
+                FetchedAt: DateTimeOffset.UtcNow,
+                Stale: false,
+                UpstreamError: null));
+        });
+
+        app.MapGet("/api/permissions/check", (string? action, string? scope) =>
+        {
+            if (string.IsNullOrWhiteSpace(action) || action.Contains('*', StringComparison.Ordinal))
+            {
+                return Results.Problem(title: "Invalid action", detail: $"Give one concrete operation, e.g. ?action=Microsoft.Compute/virtualMachines/read (got '{action}').",
+                    statusCode: 400);
+            }
+
+            static bool Matches(string pattern, string action) =>
+                Regex.IsMatch(action, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase);
+            var grant = assignments.Values.Select(a => (Assignment: a, Role: RolePermissions[a.RoleName]))
+                .Select(r => (r.Assignment, Pattern: r.Role.Actions.FirstOrDefault(p => Matches(p, action)), Not: r.Role.NotActions.FirstOrDefault(p => Matches(p, action))))
+                .FirstOrDefault(r => r.Pattern is not null && r.Not is null);
+            var allowed = grant.Pattern is not null;
+            return Results.Json(new PermissionCheckResponse(
+                action,
+                scope ?? $"/subscriptions/{SubscriptionId}",
+                PermissionKinds.Action,
+                allowed,
+                allowed
+                    ? new PermissionGrantDto(grant.Assignment.Id, grant.Assignment.RoleName, grant.Assignment.RoleDefinitionId, grant.Assignment.Scope,
+                        ViaGroup: false, grant.Pattern!, grant.Assignment.Condition)
+                    : null,
+                DeniedBy: [],
+                Reason: allowed
+                    ? $"Allowed: role \"{grant.Assignment.RoleName}\" grants action {action} through \"{grant.Pattern}\"."
+                    : $"Denied: none of the {assignments.Count} role assignment(s) grants action {action}.",
+                Warnings: [],
+                FetchedAt: DateTimeOffset.UtcNow,
+                Stale: false));
         });
 
         app.MapGet("/api/pod", () => Results.Json(new PodFacts(

@@ -105,6 +105,8 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
             await Expect(exchange).ToContainTextAsync("Fix:");
             await Expect(exchange.GetByTestId("got")).ToHaveTextAsync("system:serviceaccount:roleviewer:roleviewer-api");
             await Expect(exchange.GetByTestId("expected")).ToHaveTextAsync("system:serviceaccount:roleviewer:not-the-trusted-account");
+            await Expect(page.Locator("a.chain-node[data-link='entraToken']")).ToHaveAttributeAsync("data-status", "fail");
+            await Expect(page.Locator("a.chain-node[data-link='federatedCredential']")).ToHaveAttributeAsync("data-status", "fail");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Repair federation" }).ClickAsync();
 
@@ -146,6 +148,38 @@ public sealed class WebUnderAppHostTests(AppHostWebFixture stack, BrowserFixture
         await Expect(notice).ToHaveCountAsync(0, new() { Timeout = 30_000 });
         await Expect(page.GetByTestId("identity-overall")).ToContainTextAsync("every check passes", new() { Timeout = 60_000 });
         await Expect(page.Locator("tbody:not(.row-removed) .role-name").GetByText("Reader", new() { Exact = true })).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Empty(problems);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task Permissions_UnderAppHost_TryItGrantingReaderFlipsVirtualMachineReadToAllowedWithinOneRefresh()
+    {
+        await stack.App.ResourceNotifications.WaitForResourceHealthyAsync("api", TestContext.Current.CancellationToken);
+        var (page, problems) = await browser.NewPageAsync();
+        await page.GotoAsync($"{stack.WebUrl}?action=Microsoft.Compute/virtualMachines/read#permissions");
+        var verdict = page.GetByTestId("permission-verdict");
+        await Expect(verdict).ToContainTextAsync("Denied", new() { Timeout = 20_000 });
+        await Expect(page.Locator("a.chain-node[data-status='ok']")).ToHaveCountAsync(5, new() { Timeout = 20_000 });
+
+        try
+        {
+            await page.GetByLabel("Built-in role for the app identity").SelectOptionAsync("Reader");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Grant role" }).ClickAsync();
+
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Granted Reader", new() { Timeout = 20_000 });
+            // Try-it's forced refresh re-reads ARM once; the panel's answer comes with it.
+            await Expect(verdict).ToContainTextAsync("Allowed", new() { Timeout = 20_000 });
+            await Expect(page.GetByTestId("permission-granted-by")).ToContainTextAsync("Reader");
+            await Expect(page.GetByTestId("permission-granted-by")).ToContainTextAsync("*/read");
+            await page.Locator("#permissions").ScreenshotAsync(new() { Path = Artifacts.ScreenshotPath("permissions-under-apphost-allowed") });
+        }
+        finally
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Revoke role" }).ClickAsync();
+            await Expect(page.GetByTestId("try-it-status")).ToContainTextAsync("Revoked Reader", new() { Timeout = 20_000 });
+        }
+
+        await Expect(verdict).ToContainTextAsync("Denied", new() { Timeout = 20_000 });
         Assert.Empty(problems);
     }
 
