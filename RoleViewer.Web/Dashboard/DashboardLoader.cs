@@ -21,10 +21,12 @@ public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emul
         var assignments = GetAssignmentsAsync(refresh, cancellationToken);
         var pod = api.GetPodAsync(cancellationToken);
         var seedState = GetSeedStateAsync(cancellationToken);
+        // In the snapshot, not asked per view: the Permissions panel's suggestions come from it.
+        var permissions = api.GetPermissionsAsync(null, cancellationToken);
         var (list, refreshIn) = await assignments;
         var report = await identity;
         return new DashboardSnapshot(report, list, await pod, ThisReplica, time.GetUtcNow(), await seedState, refreshIn,
-            await TrustedCredentialAsync(report.Value, cancellationToken));
+            await TrustedCredentialAsync(report.Value, cancellationToken), await permissions);
     }
 
     /// <summary>Local runs only: whether Try-it or an earlier run left the emulator's state different from its seed.</summary>

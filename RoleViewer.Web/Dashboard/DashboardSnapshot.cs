@@ -15,7 +15,8 @@ public sealed record DashboardSnapshot(
     DateTimeOffset LoadedAt,
     SeedState? EmulatorState = null,
     TimeSpan? RefreshIn = null,
-    FederatedCredentialInfo? TrustedCredential = null)
+    FederatedCredentialInfo? TrustedCredential = null,
+    ApiResult<EffectivePermissionsResponse>? Permissions = null)
 {
     /// <summary>The first failure that means the Api itself is out of reach (drives the page banner).</summary>
     public ApiFailure? Outage =>
