@@ -12,9 +12,12 @@ public sealed class DirectoryStateTests : IDisposable
     private static readonly string[] TokenExchangeAudience = ["api://AzureADTokenExchange"];
     private static readonly string[] TwoAudiences = ["a", "b"];
 
+    // Each test starts one or two emulators (CA, signing keys, Kestrel): sized for a 2-core machine busy with other work.
+    private const int EmulatorStartsTimeout = 180_000;
+
     private readonly string stateDirectory = Directory.CreateTempSubdirectory("roleviewer-emulator-state-").FullName;
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task FederatedCredential_WhenPut_SurvivesRestart()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -37,7 +40,7 @@ public sealed class DirectoryStateTests : IDisposable
         Assert.Empty(Directory.GetFiles(stateDirectory, "*.tmp"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task FederatedCredential_PutWithRunningClusterIssuer_IsSavedAsPlaceholderAndFollowsTheNextRunsIssuer()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -63,7 +66,7 @@ public sealed class DirectoryStateTests : IDisposable
         Assert.Equal((second.Services.GetRequiredService<ClusterIssuer>().Issuer, subject), (credential.Issuer, credential.Subject));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task Start_WhenDirectoryStateIsDamaged_FailsNamingFileAndLeavesItUntouched()
     {
         var path = Path.Combine(stateDirectory, "directory.json");
@@ -78,7 +81,7 @@ public sealed class DirectoryStateTests : IDisposable
         Assert.Equal(damaged, await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task PutFederatedCredential_BeyondTwenty_Answers409()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -103,7 +106,7 @@ public sealed class DirectoryStateTests : IDisposable
         Assert.Contains("20", await last.Content.ReadAsStringAsync(cancellationToken), StringComparison.Ordinal);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task PutFederatedCredential_WithTwoAudiences_Answers400()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

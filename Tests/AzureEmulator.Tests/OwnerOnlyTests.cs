@@ -77,7 +77,16 @@ public sealed class OwnerOnlyTests(EmulatorFixture emulator) : IClassFixture<Emu
         using var content = new ByteArrayContent(new byte[(1024 * 1024) + 1]);
         content.Headers.ContentType = new("application/json");
 
-        using var response = await client.PutAsync(new Uri("/admin/faults/arm", UriKind.Relative), content, TestContext.Current.CancellationToken);
+        // HTTP/2: the client reads the 413 even while the body is still going out. Over HTTP/1.1 the server's close can
+        // break the client's write first (broken pipe) when a busy machine slows the sender.
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri("/admin/faults/arm", UriKind.Relative))
+        {
+            Content = content,
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
     }

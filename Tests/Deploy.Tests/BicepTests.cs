@@ -4,7 +4,8 @@ namespace Deploy.Tests;
 
 public sealed class BicepTests
 {
-    private const int Timeout = 120_000;
+    // Four bicep runs, each allowed 2 min (BicepCli): sized for a 2-core machine that is busy with other work.
+    private const int Timeout = 480_000;
 
     private const string DeployerObjectId = "00000000-0000-0000-0000-0000000000cc";
 

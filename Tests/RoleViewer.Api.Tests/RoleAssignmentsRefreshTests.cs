@@ -101,14 +101,19 @@ public sealed class RoleAssignmentsRefreshTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await ClientWithAGoodListPastItsTtlAsync();
+        var armAnswerArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _factory.Arm.OnListing = async _ =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(30), _factory.Time);
+            var answerDue = Task.Delay(TimeSpan.FromSeconds(30), _factory.Time);
+            armAnswerArmed.TrySetResult();
+            await answerDue;
             return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
         };
         _factory.Arm.Assignments.Add(StubArm.Assignment(TestIds.ReaderRoleId, $"/subscriptions/{TestIds.SubscriptionId}"));
 
         var pending = await BodyAsync(await AdvanceUntilAnsweredAsync(client.GetAsync(Url, ct)));
+        // Only once ARM's 30 s delay exists on the fake clock does moving the clock end it.
+        await armAnswerArmed.Task.WaitAsync(ct);
         _factory.Time.Advance(TimeSpan.FromSeconds(30));
         var answered = await BodyAsync(await client.GetAsync(Url, ct));
 
@@ -124,15 +129,20 @@ public sealed class RoleAssignmentsRefreshTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await ClientWithAGoodListPastItsTtlAsync();
+        // ARM's one-second delay must exist on the fake clock before the clock moves: on a busy machine the listing
+        // is counted well before its delay is armed, and a delay armed after the move would never end.
+        var armAnswerArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _factory.Arm.OnListing = async _ =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), _factory.Time);
+            var answerDue = Task.Delay(TimeSpan.FromSeconds(1), _factory.Time);
+            armAnswerArmed.TrySetResult();
+            await answerDue;
             return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
         };
         _factory.Arm.Assignments.Add(StubArm.Assignment(TestIds.ReaderRoleId, $"/subscriptions/{TestIds.SubscriptionId}"));
 
         var request = client.GetAsync(Url, ct);
-        await WaitForListingsAsync(2);
+        await armAnswerArmed.Task.WaitAsync(ct);
         // One second on the clock: ARM's answer is due, the 2 s StaleAfter is not, whenever the API armed it.
         _factory.Time.Advance(TimeSpan.FromSeconds(1));
         var answered = await BodyAsync(await request);

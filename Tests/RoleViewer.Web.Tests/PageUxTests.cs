@@ -16,7 +16,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     private static readonly LocatorAssertionsToBeVisibleOptions Within20Seconds = new() { Timeout = 20_000 };
 
     // 1 and 4: the list people come for is on the first screen; the doctor is one line; nothing scrolls sideways.
-    [Theory(Timeout = 90_000)]
+    [Theory(Timeout = 150_000)]
     [InlineData(1440, 900, ColorScheme.Light)]
     [InlineData(1440, 900, ColorScheme.Dark)]
     [InlineData(390, 844, ColorScheme.Light)]
@@ -58,7 +58,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     }
 
     // 3: a broken federation is pinned on top and open, expected beside got, one fix with a complete command to copy.
-    [Theory(Timeout = 90_000)]
+    [Theory(Timeout = 150_000)]
     [InlineData(1440, 900, ColorScheme.Light)]
     [InlineData(1440, 900, ColorScheme.Dark)]
     [InlineData(390, 844, ColorScheme.Light)]
@@ -151,7 +151,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     }
 
     // 2: NEW is computed against what this viewer saw, so a row that arrives while the Api is away is new when it is back.
-    [Fact(Timeout = 90_000)]
+    [Fact(Timeout = 150_000)]
     public async Task Page_WhenApiIsAwayAndBack_KeepsTheListAndMarksWhatTheViewerHasNotSeen()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
@@ -174,7 +174,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     }
 
     // 6: columns as the portal's: role, scope in words, assigned via (direct or the group), since; details by keyboard and touch.
-    [Theory(Timeout = 90_000)]
+    [Theory(Timeout = 150_000)]
     [InlineData(1440, 900, ColorScheme.Light)]
     [InlineData(1440, 900, ColorScheme.Dark)]
     [InlineData(390, 844, ColorScheme.Light)]
@@ -232,7 +232,7 @@ public sealed class PageUxTests(BrowserFixture browser)
     }
 
     // 7: sort and filter in the browser: no reload, focus and scroll kept, no Apply needed; the server fallback without script.
-    [Theory(Timeout = 90_000)]
+    [Theory(Timeout = 150_000)]
     [InlineData(1440, 900, ColorScheme.Light)]
     [InlineData(390, 844, ColorScheme.Dark)]
     public async Task SortAndFilter_WorkWithoutReloadAndKeepFocus(int width, int height, ColorScheme scheme)

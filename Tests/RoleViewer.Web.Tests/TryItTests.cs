@@ -9,7 +9,7 @@ namespace RoleViewer.Web.Tests;
 /// <summary>Try-it against a fake emulator (the same fake serves the Api contract, so changes show up on the page).</summary>
 public sealed class TryItTests(BrowserFixture browser)
 {
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task TryIt_WhenGrantingReader_RowAppearsHighlightedWithoutReload()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
@@ -31,7 +31,7 @@ public sealed class TryItTests(BrowserFixture browser)
         Assert.Empty(problems);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task TryIt_WhenGrantingThroughTheGroup_RowAppearsInheritedAndRevokeRemovesIt()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
@@ -57,7 +57,7 @@ public sealed class TryItTests(BrowserFixture browser)
         Assert.Empty(problems);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task TryIt_WhenRevokingReader_RowIsMarkedRemoved()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
@@ -75,7 +75,7 @@ public sealed class TryItTests(BrowserFixture browser)
         await Expect(page.Locator("tbody[data-id]:not(.row-removed)", new() { HasText = "RoleViewer Reader" })).ToBeVisibleAsync();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task TryIt_WhenBreakingAndRepairingFederation_DoctorExplainsAadsts700213ThenTurnsGreen()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
@@ -107,7 +107,7 @@ public sealed class TryItTests(BrowserFixture browser)
         Assert.True(api.Probes > probesAfterBreak, "the web did not ask the Api's doctor to probe after repairing the federation");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task TryIt_WhenEmulatorNotConfigured_IsNeitherRenderedNorMapped()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
@@ -125,7 +125,7 @@ public sealed class TryItTests(BrowserFixture browser)
         Assert.Equal(0, api.ArmWrites);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = 120_000)]
     public async Task TryIt_WhenPostedWithoutAntiforgeryToken_IsRejected()
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
