@@ -109,8 +109,18 @@
     tickCountdowns();
     pointAtChange(changedNow);
 
+    markFollowed();
     if (focused) document.querySelector(`[data-live-region] ${focused}`)?.focus({ preventScroll: true });
   }
+
+  // A followed link's target (e.g. #chain-step-entraToken) may sit in a live region: the swap replaces that node, and
+  // :target does not move to its replacement, so the detail the reader opened would close on the next refresh.
+  function markFollowed() {
+    for (const old of document.querySelectorAll('[data-followed]')) old.removeAttribute('data-followed');
+    const id = decodeURIComponent(location.hash.slice(1));
+    if (id) document.getElementById(id)?.setAttribute('data-followed', '');
+  }
+  window.addEventListener('hashchange', markFollowed);
 
   // A failure after a list was on screen does not wipe it: the failure shows above the last list, marked as such.
   function keepLastList(current, incoming) {
@@ -400,6 +410,7 @@
       writeSeen(new Set(ids));
     }
     markChanges(now);
+    markFollowed();
     applyView();
     tickCountdowns();
     setInterval(tickCountdowns, 1000);

@@ -43,6 +43,10 @@ public sealed class PermissionsAndChainTests(BrowserFixture browser)
         var detail = page.Locator("#chain-step-entraToken");
         await Expect(detail).ToBeInViewportAsync();
         await Expect(detail).ToContainTextAsync("Exchanged the projected token for an access token");
+        // The live refresh replaces the detail's node; the detail the reader followed stays open on the new one.
+        await page.EvaluateAsync("document.getElementById('chain-step-entraToken').dataset.beforeRefresh = 'yes'");
+        await Expect(page.Locator("#chain-step-entraToken[data-before-refresh]")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+        await Expect(detail).ToBeVisibleAsync();
         // Light and dark: the node's stroke follows the theme's "ok" colour, not a fixed one.
         await Expect(chain.Locator("a[data-link='arm'] rect")).ToHaveCSSAsync("stroke", scheme == ColorScheme.Dark ? "rgb(111, 220, 149)" : "rgb(10, 107, 46)");
         // The figure, not the picture: the background refresh replaces the picture inside it.
