@@ -1,7 +1,10 @@
-using RoleViewer.Api.Apis;
-using RoleViewer.Api.Extensions;
-using RoleViewer.Api.Json;
+using RoleViewer.Api.Arm;
+using RoleViewer.Api.Common;
+using RoleViewer.Api.Doctor;
+using RoleViewer.Api.Identity;
 using RoleViewer.Api.Permissions;
+using RoleViewer.Api.Pod;
+using RoleViewer.Api.RoleAssignments;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,12 +13,14 @@ builder.AddBadRequestProblems();
 builder.AddApiJson();
 builder.Services.AddOpenApi(options => options.AddSchemaTransformer<ProblemDetailsSchema>());
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ApiTelemetry>();
 
-builder.AddWorkloadIdentity();
-builder.AddIdentityProbe();
+// Each feature folder registers its own services; they depend one way: Arm ← Identity ← RoleAssignments ← Permissions, Doctor.
+builder.AddArm();
+builder.AddIdentity();
 builder.AddRoleAssignments();
-builder.AddPermissions();
-builder.AddPodFacts();
+builder.AddDoctor();
+builder.AddPod();
 
 var app = builder.Build();
 
@@ -26,7 +31,7 @@ app.MapOpenApi();
 app.MapDefaultEndpoints();
 app.MapRoleAssignmentsApi();
 app.MapPermissionsApi();
-app.MapIdentityApi();
+app.MapDoctorApi();
 app.MapPodApi();
 
 app.Run();

@@ -1,5 +1,3 @@
-using RoleViewer.Api.Upstream;
-
 namespace RoleViewer.Api.Identity;
 
 /// <summary>Gathers what the pod presented, so fix texts can quote it. Only used on failures: it reads the token file.</summary>

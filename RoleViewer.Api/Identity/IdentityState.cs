@@ -20,9 +20,6 @@ public sealed class IdentityState
     /// <summary>The claims of the last token that carried an object id; kept when a later acquisition fails.</summary>
     public Snapshot? LastSuccess { get; private set; }
 
-    /// <summary>The latest exchange as the doctor compares it with its probe's.</summary>
-    public ExchangeOutcome? LastExchange => _last is { } last ? new(last.At, last.Error, last.ExpiresOn) : null;
-
     public void RecordSuccess(DateTimeOffset at, AccessToken token)
     {
         // Azure.Identity serves its cached token until renewal; the same expiry means no exchange took place, and

@@ -1,7 +1,5 @@
 using Azure.Core;
-using Microsoft.Extensions.Options;
-using RoleViewer.Api.RoleAssignments;
-using RoleViewer.Api.Upstream;
+using RoleViewer.Api.Arm;
 
 namespace RoleViewer.Api.Identity;
 
@@ -16,17 +14,13 @@ public sealed class PrincipalResolver(
     WorkloadIdentitySettings settings,
     FailureContextFactory failures,
     TimeProvider time,
-    IOptions<ArmOptions> arm)
+    ArmEndpoint arm)
 {
     /// <summary>
     /// A failed exchange is not retried sooner: a page polling the doctor or the listing must not turn a broken
     /// set-up into a stream of token requests to Entra. A fix is picked up within this time.
     /// </summary>
     public static readonly TimeSpan RetryFailedExchangeAfter = TimeSpan.FromSeconds(5);
-
-    public TokenRequestContext ArmTokenRequest { get; } =
-        // isCaeEnabled matches BearerTokenAuthenticationPolicy, so this call and ARM calls share one cached token (one exchange).
-        new([arm.Value.Scope], isCaeEnabled: true);
 
     public async Task<PrincipalInfo> GetAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +36,8 @@ public sealed class PrincipalResolver(
                 throw new UpstreamException(failures.Translate(error), error);
             }
 
-            await credential.GetTokenAsync(ArmTokenRequest, cancellationToken);
+            // ARM's own token request, so this exchange and the ARM client's calls share one cached token.
+            await credential.GetTokenAsync(arm.TokenRequest, cancellationToken);
         }
 
         return state.LastSuccess is { ObjectId: { } oid } token

@@ -24,7 +24,7 @@ public sealed record ProjectedTokenFile(
             var lastWritten = new DateTimeOffset((info.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? info).LastWriteTimeUtc);
             var content = File.ReadAllText(path);
             var claims = JwtClaims.TryParse(content, out var parsed)
-                ? new ProjectedTokenClaims(parsed.GetString("iss"), parsed.GetString("sub"), parsed.GetStrings("aud"), parsed.GetTime("exp"), parsed.GetTime("nbf"))
+                ? new ProjectedTokenClaims(parsed.GetString("iss"), parsed.GetString("sub"), parsed.GetStrings("aud"), parsed.GetTime("exp"))
                 : null;
             return new(path, true, true, info.Length, lastWritten, null, claims);
         }
@@ -35,4 +35,4 @@ public sealed record ProjectedTokenFile(
     }
 }
 
-public sealed record ProjectedTokenClaims(string? Issuer, string? Subject, IReadOnlyList<string> Audiences, DateTimeOffset? ExpiresOn, DateTimeOffset? NotBefore);
+public sealed record ProjectedTokenClaims(string? Issuer, string? Subject, IReadOnlyList<string> Audiences, DateTimeOffset? ExpiresOn);

@@ -1,11 +1,9 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using RoleViewer.Api.Common;
 using RoleViewer.Api.Identity;
 using RoleViewer.Api.RoleAssignments;
-using RoleViewer.Api.Upstream;
 
 namespace RoleViewer.Api.Permissions;
 
@@ -16,12 +14,6 @@ public static partial class PermissionsApi
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9._-]+)+$")]
     private static partial Regex OperationShape();
-
-    public static IHostApplicationBuilder AddPermissions(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton<BuiltInRoleAdvisor>();
-        return builder;
-    }
 
     public static RouteGroupBuilder MapPermissionsApi(this IEndpointRouteBuilder routes)
     {
@@ -144,25 +136,9 @@ public static partial class PermissionsApi
             : ScopePath.Subscription(settings.SubscriptionId!);
 
     private static ProblemHttpResult BadRequest(HttpContext context, string title, string detail) =>
-        TypedResults.Problem(new ProblemDetails
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = title,
-            Detail = detail,
-            Extensions = { ["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier },
-        });
+        ApiProblems.Request(context, StatusCodes.Status400BadRequest, title, detail);
 
     private static ProblemHttpResult Upstream(HttpContext context, UpstreamException e) =>
-        TypedResults.Problem(new ProblemDetails
-        {
-            Status = e.Failure.ProblemStatus,
-            Title = e.Failure.Title,
-            Detail = $"No role-assignment listing to compute permissions from: {e.Failure.Message} Fix: {e.Failure.Fix}",
-            Extensions =
-            {
-                ["upstreamStatus"] = e.Failure.Status,
-                ["upstreamCode"] = e.Failure.Code,
-                ["traceId"] = Activity.Current?.Id ?? context.TraceIdentifier,
-            },
-        });
+        ApiProblems.Upstream(context, e.Failure.ProblemStatus, e.Failure.Title,
+            $"No role-assignment listing to compute permissions from: {e.Failure.Message} Fix: {e.Failure.Fix}", e.Failure.Status, e.Failure.Code);
 }

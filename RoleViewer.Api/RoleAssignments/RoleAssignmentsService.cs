@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RoleViewer.Api.Arm;
+using RoleViewer.Api.Common;
 using RoleViewer.Api.Identity;
-using RoleViewer.Api.Telemetry;
-using RoleViewer.Api.Upstream;
 
 namespace RoleViewer.Api.RoleAssignments;
 
@@ -18,8 +17,8 @@ public sealed class RefreshRateLimitedException(TimeSpan retryAfter)
 /// The principal's role assignments, cached for a short TTL. However many requests arrive, one listing runs at a
 /// time (the others join it), and when ARM fails, throttles or is slow the last good list is served as stale.
 /// </summary>
-public sealed class RoleAssignmentsService(
-    RoleAssignmentsClient client,
+public sealed partial class RoleAssignmentsService(
+    ArmClient client,
     RoleDefinitionCache definitions,
     PrincipalResolver principals,
     WorkloadIdentitySettings settings,
@@ -162,7 +161,7 @@ public sealed class RoleAssignmentsService(
         {
             var failure = failures.Translate(e);
             activity?.SetStatus(ActivityStatusCode.Error, failure.Code);
-            logger.RefreshFailed(failure.Code, failure.Message, e);
+            RefreshFailed(logger, failure.Code, failure.Message, e);
             LastFailure = failure;
             _lastFailureAt = time.GetUtcNow();
             throw new UpstreamException(failure, e);
@@ -187,7 +186,6 @@ public sealed class RoleAssignmentsService(
                 $"Unset {WorkloadIdentitySettings.PrincipalObjectIdVariable} or set it to the service principal's object id."), null);
         }
 
-        telemetry.UpstreamCall("roleAssignments.list");
         var assignments = new List<RoleAssignmentData>();
         await foreach (var assignment in client.GetRoleAssignmentsAsync($"/subscriptions/{subscription}", $"assignedTo('{objectId:D}')"))
         {
@@ -221,10 +219,7 @@ public sealed class RoleAssignmentsService(
             Stale: error is not null,
             AgeSeconds: Math.Max(0, Math.Round((now - listing.FetchedAt).TotalSeconds, 3)),
             error);
-}
 
-internal static partial class RoleAssignmentsLog
-{
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listing role assignments failed with {Code}: {Detail}")]
-    public static partial void RefreshFailed(this ILogger logger, string code, string detail, Exception exception);
+    private static partial void RefreshFailed(ILogger logger, string code, string detail, Exception exception);
 }

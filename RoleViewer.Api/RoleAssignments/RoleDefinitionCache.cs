@@ -2,12 +2,11 @@ using System.Collections.Concurrent;
 using Azure;
 using Microsoft.Extensions.Options;
 using RoleViewer.Api.Arm;
-using RoleViewer.Api.Telemetry;
 
 namespace RoleViewer.Api.RoleAssignments;
 
 /// <summary>Role definitions by id, each fetched once per <see cref="RoleAssignmentsOptions.RoleDefinitionTtl"/>.</summary>
-public sealed class RoleDefinitionCache(RoleAssignmentsClient client, IOptions<RoleAssignmentsOptions> options, TimeProvider time, ApiTelemetry telemetry)
+public sealed class RoleDefinitionCache(ArmClient client, IOptions<RoleAssignmentsOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.OrdinalIgnoreCase);
 
@@ -45,7 +44,6 @@ public sealed class RoleDefinitionCache(RoleAssignmentsClient client, IOptions<R
     private async Task<RoleDefinitionData?> FetchAsync(string id)
     {
         await Task.Yield();
-        telemetry.UpstreamCall("roleDefinitions.get");
         try
         {
             var response = await client.GetRoleDefinitionByIdAsync(id, CancellationToken.None);

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using RoleViewer.Api.Extensions;
+using RoleViewer.Api.Doctor;
 using RoleViewer.Api.Identity;
 
 namespace RoleViewer.Api.Tests;
@@ -58,7 +58,7 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
-            services.AddKeyedSingleton<TokenCredential>(IdentityServiceExtensions.WorkloadCredentialKey, Credential);
+            services.AddKeyedSingleton<TokenCredential>(IdentityExtensions.WorkloadCredentialKey, Credential);
             services.AddKeyedSingleton<Func<TokenCredential>>(IdentityProbe.CredentialFactoryKey, (_, _) => () =>
             {
                 Interlocked.Increment(ref _probes);

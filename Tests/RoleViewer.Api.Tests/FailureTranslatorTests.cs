@@ -2,7 +2,7 @@ using System.Security.Authentication;
 using Azure;
 using Azure.Identity;
 using Microsoft.Identity.Client;
-using RoleViewer.Api.Upstream;
+using RoleViewer.Api.Identity;
 
 namespace RoleViewer.Api.Tests;
 

@@ -2,14 +2,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Core;
 using Azure.Identity;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Identity.Client;
-using Microsoft.AspNetCore.Builder;
-using RoleViewer.Api.Extensions;
+using RoleViewer.Api.Arm;
+using RoleViewer.Api.Doctor;
 using RoleViewer.Api.Identity;
-using RoleViewer.Api.RoleAssignments;
 
 namespace RoleViewer.Api.Tests;
 
@@ -31,7 +31,7 @@ public sealed class IdentityProbeTests : IDisposable
             return _credential;
         },
         Options.Create(new IdentityOptions { ProbeInterval = Interval }),
-        Options.Create(new ArmOptions()),
+        ArmEndpoint.From(new ArmOptions()),
         _time,
         NullLogger<IdentityProbe>.Instance);
 
@@ -151,7 +151,7 @@ public sealed class IdentityProbeTests : IDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration["Identity:ProbeInterval"] = "00:00:01";
-        builder.AddIdentityProbe();
+        builder.AddDoctor();
         await using var app = builder.Build();
 
         var error = await Record.ExceptionAsync(() => app.StartAsync(TestContext.Current.CancellationToken));

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using RoleViewer.Api.Telemetry;
+using RoleViewer.Api.Common;
 
 namespace RoleViewer.Api.Tests;
 

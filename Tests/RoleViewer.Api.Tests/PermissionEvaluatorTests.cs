@@ -1,4 +1,5 @@
 using RoleViewer.Api.Arm;
+using RoleViewer.Api.Doctor;
 using RoleViewer.Api.Identity;
 using RoleViewer.Api.Permissions;
 using RoleViewer.Api.RoleAssignments;

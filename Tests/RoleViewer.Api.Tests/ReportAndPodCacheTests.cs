@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using RoleViewer.Api.Identity;
+using RoleViewer.Api.Doctor;
 using RoleViewer.Api.Pod;
 
 namespace RoleViewer.Api.Tests;

@@ -19,11 +19,11 @@ public sealed class RoleAssignmentsClientTests
         }
     }
 
-    private static RoleAssignmentsClient Client(Handler handler, FakeCredential? credential = null)
+    private static ArmClient Client(Handler handler, FakeCredential? credential = null)
     {
-        var options = new RoleAssignmentsClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
+        var options = new ArmClientOptions { Transport = new HttpClientTransport(new HttpClient(handler)) };
         options.Retry.Delay = TimeSpan.FromMilliseconds(1);
-        return new RoleAssignmentsClient(new Uri("https://arm.test/"), credential ?? new FakeCredential(), options);
+        return new ArmClient(new ArmEndpoint(new Uri("https://arm.test/"), "https://management.azure.com/"), credential ?? new FakeCredential(), options);
     }
 
     [Fact(Timeout = 30_000)]

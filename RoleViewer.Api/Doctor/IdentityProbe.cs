@@ -1,8 +1,8 @@
 using Azure.Core;
 using Microsoft.Extensions.Options;
-using RoleViewer.Api.RoleAssignments;
+using RoleViewer.Api.Arm;
 
-namespace RoleViewer.Api.Identity;
+namespace RoleViewer.Api.Doctor;
 
 /// <summary>The outcome of one token exchange, without the token.</summary>
 public sealed record ExchangeOutcome(DateTimeOffset At, Exception? Error, DateTimeOffset? ExpiresOn);
@@ -14,10 +14,10 @@ public sealed record ExchangeOutcome(DateTimeOffset At, Exception? Error, DateTi
 /// At most one probe per <see cref="IdentityOptions.ProbeInterval"/>, one at a time however many callers wait;
 /// it never throws.
 /// </summary>
-public sealed class IdentityProbe(
+public sealed partial class IdentityProbe(
     [FromKeyedServices(IdentityProbe.CredentialFactoryKey)] Func<TokenCredential> createCredential,
     IOptions<IdentityOptions> options,
-    IOptions<ArmOptions> arm,
+    ArmEndpoint arm,
     TimeProvider time,
     ILogger<IdentityProbe> logger)
 {
@@ -77,20 +77,17 @@ public sealed class IdentityProbe(
         using var timeout = new CancellationTokenSource(ProbeTimeout, time);
         try
         {
-            var token = await createCredential().GetTokenAsync(new TokenRequestContext([arm.Value.Scope]), timeout.Token);
+            var token = await createCredential().GetTokenAsync(new TokenRequestContext([arm.DefaultScope]), timeout.Token);
             return _last = new ExchangeOutcome(time.GetUtcNow(), null, token.ExpiresOn);
         }
         catch (Exception e)
         {
             // Whatever failed is the answer: the doctor translates it.
-            logger.ProbeFailed(e.GetType().Name, e.Message);
+            ProbeFailed(logger, e.GetType().Name, e.Message);
             return _last = new ExchangeOutcome(time.GetUtcNow(), e, null);
         }
     }
-}
 
-internal static partial class IdentityProbeLog
-{
     [LoggerMessage(Level = LogLevel.Warning, Message = "The identity probe's token exchange failed: {ErrorType}: {ErrorMessage}")]
-    public static partial void ProbeFailed(this ILogger logger, string errorType, string errorMessage);
+    private static partial void ProbeFailed(ILogger logger, string errorType, string errorMessage);
 }

@@ -1,11 +1,9 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using RoleViewer.Api.Arm;
-using RoleViewer.Api.Permissions;
+using RoleViewer.Api.Identity;
 using RoleViewer.Api.RoleAssignments;
-using RoleViewer.Api.Upstream;
 
-namespace RoleViewer.Api.Identity;
+namespace RoleViewer.Api.Doctor;
 
 /// <summary>
 /// Walks the workload-identity chain (webhook variables → token file → projected token → exchange → ARM) and says
@@ -19,7 +17,7 @@ public sealed partial class IdentityDoctor(
     RoleAssignmentsService roleAssignments,
     FailureContextFactory failures,
     BuiltInRoleAdvisor roles,
-    IOptions<ArmOptions> arm,
+    ArmEndpoint arm,
     TimeProvider time,
     ILogger<IdentityDoctor> logger)
 {
@@ -44,12 +42,12 @@ public sealed partial class IdentityDoctor(
             checks.Add(await CheckArmAsync(cancellationToken));
 
             var lastSuccess = state.LastSuccess;
-            var last = Newest(probe.Last, state.LastExchange);
+            var last = Newest(probe.Last, LastExchange());
             var failure = last?.Error is { } error ? failures.Translate(error) : null;
             return new IdentityReport(
                 settings.ClientId, settings.TenantId,
                 settings.PrincipalObjectIdOverride ?? lastSuccess?.ObjectId,
-                settings.SubscriptionId, settings.AuthorityHost, arm.Value.Endpoint.AbsoluteUri,
+                settings.SubscriptionId, settings.AuthorityHost, arm.Uri.AbsoluteUri,
                 lastSuccess?.ExpiresOn,
                 Overall(checks), checks,
                 file?.Claims is { } c ? new ProjectedTokenDto(c.Issuer, c.Subject, c.Audiences, c.ExpiresOn, file.LastWritten) : null,
@@ -58,11 +56,11 @@ public sealed partial class IdentityDoctor(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The doctor is the place people come to when things are broken: it must answer, whatever happened.
-            logger.DoctorFailed(e);
+            DoctorFailed(logger, e);
             checks.Add(new("doctor", "Identity diagnosis", IdentityCheck.Fail, $"The diagnosis itself failed: {e.GetType().Name}: {e.Message}",
                 "See the API's log for this request."));
             return new IdentityReport(settings.ClientId, settings.TenantId, settings.PrincipalObjectIdOverride, settings.SubscriptionId,
-                settings.AuthorityHost, arm.Value.Endpoint.AbsoluteUri, null, IdentityCheck.Fail, checks, null, null);
+                settings.AuthorityHost, arm.Uri.AbsoluteUri, null, IdentityCheck.Fail, checks, null, null);
         }
     }
 
@@ -195,7 +193,7 @@ public sealed partial class IdentityDoctor(
             principalError = e;
         }
 
-        var newest = Newest(probed, state.LastExchange);
+        var newest = Newest(probed, LastExchange());
         if (newest?.Error is { } error)
         {
             var failure = failures.Translate(error);
@@ -215,9 +213,12 @@ public sealed partial class IdentityDoctor(
             ? new(id, title, IdentityCheck.Ok,
                 $"A fresh exchange at {newest!.At:O} succeeded; the API renews its own token within {PrincipalResolver.RetryFailedExchangeAfter.TotalSeconds:0} s.", null)
             : new(id, title, IdentityCheck.Ok,
-                $"Access token for {arm.Value.Audience} obtained as object id {principal.ObjectId} (app {principal.ClientId}, tenant {principal.TenantId}), " +
+                $"Access token for {arm.Audience} obtained as object id {principal.ObjectId} (app {principal.ClientId}, tenant {principal.TenantId}), " +
                 $"expires {state.LastSuccess?.ExpiresOn:O}.{verified}", null);
     }
+
+    /// <summary>The process's latest exchange, to compare with the probe's.</summary>
+    private ExchangeOutcome? LastExchange() => state.Last is { } last ? new(last.At, last.Error, last.ExpiresOn) : null;
 
     /// <summary>The later of two exchanges; at the same instant the failure, since either proves the set-up broken.</summary>
     private static ExchangeOutcome? Newest(ExchangeOutcome? a, ExchangeOutcome? b) =>
@@ -308,10 +309,7 @@ public sealed partial class IdentityDoctor(
         checks.Any(c => c.Status == IdentityCheck.Fail) ? IdentityCheck.Fail
         : checks.Any(c => c.Status == IdentityCheck.Warn) ? IdentityCheck.Warn
         : IdentityCheck.Ok;
-}
 
-internal static partial class IdentityDoctorLog
-{
     [LoggerMessage(Level = LogLevel.Error, Message = "The identity diagnosis failed")]
-    public static partial void DoctorFailed(this ILogger logger, Exception exception);
+    private static partial void DoctorFailed(ILogger logger, Exception exception);
 }

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
-namespace RoleViewer.Api.Apis;
+namespace RoleViewer.Api.Common;
 
 /// <summary>
 /// Names in the OpenAPI document the ProblemDetails extensions this API writes, so that a client generated from it

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using RoleViewer.Api.Pod;
 
-namespace RoleViewer.Api.Apis;
+namespace RoleViewer.Api.Pod;
 
 public static class PodApi
 {

@@ -2,12 +2,15 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using RoleViewer.Api.Identity;
 
-namespace RoleViewer.Api.Extensions;
+namespace RoleViewer.Api.Doctor;
 
-public static class IdentityProbeServiceExtensions
+public static class DoctorExtensions
 {
-    /// <summary>The doctor's fresh token exchange, with a new credential per probe built exactly like the process's one.</summary>
-    public static IHostApplicationBuilder AddIdentityProbe(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The identity doctor behind GET /api/identity: its report cache, the fresh token exchange (the probe, with a new
+    /// credential per probe built exactly like the process's one) and the built-in role advice for ARM's refusals.
+    /// </summary>
+    public static IHostApplicationBuilder AddDoctor(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddKeyedSingleton<Func<TokenCredential>>(IdentityProbe.CredentialFactoryKey, (sp, _) =>
@@ -17,6 +20,8 @@ public static class IdentityProbeServiceExtensions
             return () => WorkloadCredentialFactory.Create(settings, transport);
         });
         builder.Services.AddSingleton<IdentityProbe>();
+        builder.Services.AddSingleton<BuiltInRoleAdvisor>();
+        builder.Services.AddSingleton<IdentityDoctor>();
         builder.Services.AddSingleton<IdentityReportCache>();
         return builder;
     }

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using RoleViewer.Api.Identity;
-using RoleViewer.Api.Pod;
-using RoleViewer.Api.RoleAssignments;
 
-namespace RoleViewer.Api.Json;
+namespace RoleViewer.Api.Common;
 
 /// <summary>The Api's payloads serialized by generated code: no reflection, no warm-up, fewer allocations per response.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Options;
 using RoleViewer.Api.Arm;
+using RoleViewer.Api.Permissions;
 using RoleViewer.Api.RoleAssignments;
-using RoleViewer.Api.Telemetry;
 
-namespace RoleViewer.Api.Permissions;
+namespace RoleViewer.Api.Doctor;
 
 /// <summary>
 /// Names the smallest built-in role that grants an action, for the doctor's fix when ARM refuses one. Built-in role
 /// definitions are read once per <see cref="RoleAssignmentsOptions.RoleDefinitionTtl"/>, and only after a refusal.
 /// </summary>
-public sealed class BuiltInRoleAdvisor(RoleAssignmentsClient client, IOptions<RoleAssignmentsOptions> options, TimeProvider time, ApiTelemetry telemetry)
+public sealed class BuiltInRoleAdvisor(ArmClient client, IOptions<RoleAssignmentsOptions> options, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private (Task<IReadOnlyList<RoleDefinitionData>> Roles, DateTimeOffset At)? _builtIns;
@@ -65,7 +65,6 @@ public sealed class BuiltInRoleAdvisor(RoleAssignmentsClient client, IOptions<Ro
     private async Task<IReadOnlyList<RoleDefinitionData>> ListAsync()
     {
         await Task.Yield();
-        telemetry.UpstreamCall("roleDefinitions.list");
         var roles = new List<RoleDefinitionData>();
         // Built-in roles are tenant-wide: list them at the root, which needs no role of ours.
         await foreach (var role in client.GetRoleDefinitionsAsync("/", "type eq 'BuiltInRole'", CancellationToken.None))

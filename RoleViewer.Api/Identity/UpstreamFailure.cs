@@ -1,4 +1,4 @@
-namespace RoleViewer.Api.Upstream;
+namespace RoleViewer.Api.Identity;
 
 /// <summary>Which party refused or failed: decides the wording of the fix and the HTTP status we answer with.</summary>
 public enum UpstreamSource
@@ -47,6 +47,5 @@ public static class UpstreamCodes
     public const string UntrustedRoot = "UntrustedRoot";
     public const string TlsFailure = "TlsHandshakeFailed";
     public const string ConnectionFailed = "ConnectionFailed";
-    public const string AuthorizationFailed = "AuthorizationFailed";
     public const string SubscriptionMissing = "SubscriptionNotConfigured";
 }

@@ -1,12 +1,12 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
-using RoleViewer.Api.Identity;
 
-namespace RoleViewer.Api.Apis;
+namespace RoleViewer.Api.Doctor;
 
-public static class IdentityApi
+/// <summary>GET /api/identity: the doctor's report.</summary>
+public static class DoctorApi
 {
-    public static RouteGroupBuilder MapIdentityApi(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapDoctorApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/identity").WithTags("Identity");
         group.MapGet("/", GetIdentity)

@@ -1,16 +1,15 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
-using RoleViewer.Api.Identity;
 
-namespace RoleViewer.Api.Extensions;
+namespace RoleViewer.Api.Identity;
 
-public static class IdentityServiceExtensions
+public static class IdentityExtensions
 {
     /// <summary>Key of the raw workload credential; tests replace it with a fake.</summary>
     public const string WorkloadCredentialKey = "workload";
 
-    /// <summary>The one credential of the process, the principal it stands for, and the identity doctor.</summary>
-    public static IHostApplicationBuilder AddWorkloadIdentity(this IHostApplicationBuilder builder)
+    /// <summary>The one credential of the process, the principal it stands for, and the translation of its failures into fixes.</summary>
+    public static IHostApplicationBuilder AddIdentity(this IHostApplicationBuilder builder)
     {
         var settings = WorkloadIdentitySettings.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(settings);
@@ -23,7 +22,6 @@ public static class IdentityServiceExtensions
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<PrincipalResolver>();
         builder.Services.AddSingleton<FailureContextFactory>();
-        builder.Services.AddSingleton<IdentityDoctor>();
         return builder;
     }
 }

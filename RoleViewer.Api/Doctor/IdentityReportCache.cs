@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using RoleViewer.Api.Identity;
 using RoleViewer.Api.RoleAssignments;
 
-namespace RoleViewer.Api.Identity;
+namespace RoleViewer.Api.Doctor;
 
 /// <summary>
 /// The doctor's report between probes: a page under load asks for it hundreds of times a second, and the diagnosis

@@ -2,8 +2,8 @@ using Azure.Core;
 
 namespace RoleViewer.Api.Arm;
 
-/// <summary>Options for <see cref="RoleAssignmentsClient"/>: retries, transport and diagnostics come from <see cref="ClientOptions"/>.</summary>
-public class RoleAssignmentsClientOptions : ClientOptions
+/// <summary>Options for <see cref="ArmClient"/>: retries, transport and diagnostics come from <see cref="ClientOptions"/>.</summary>
+public class ArmClientOptions : ClientOptions
 {
     private const ServiceVersion LatestVersion = ServiceVersion.V2022_04_01;
 
@@ -12,7 +12,7 @@ public class RoleAssignmentsClientOptions : ClientOptions
         V2022_04_01 = 1,
     }
 
-    public RoleAssignmentsClientOptions(ServiceVersion version = LatestVersion)
+    public ArmClientOptions(ServiceVersion version = LatestVersion)
     {
         Version = version switch
         {
@@ -22,7 +22,4 @@ public class RoleAssignmentsClientOptions : ClientOptions
     }
 
     public string Version { get; }
-
-    /// <summary>The token audience; the scope requested is "{Audience}/.default".</summary>
-    public string Audience { get; set; } = "https://management.azure.com/";
 }

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace RoleViewer.Api.Identity;
+namespace RoleViewer.Api.Doctor;
 
-/// <summary>Configuration section "Identity": how often the doctor verifies the federation with a fresh exchange.</summary>
+/// <summary>Configuration section "Identity": how often the identity doctor verifies the federation with a fresh exchange, and how long it reuses its report.</summary>
 public sealed class IdentityOptions
 {
     public const string SectionName = "Identity";

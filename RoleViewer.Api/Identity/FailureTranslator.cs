@@ -5,7 +5,7 @@ using Azure;
 using Azure.Identity;
 using Microsoft.Identity.Client;
 
-namespace RoleViewer.Api.Upstream;
+namespace RoleViewer.Api.Identity;
 
 /// <summary>What the pod presented and who it is; lets a fix text name the exact values to change.</summary>
 public sealed record FailureContext(

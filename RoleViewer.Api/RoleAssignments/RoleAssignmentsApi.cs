@@ -1,12 +1,10 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using RoleViewer.Api.RoleAssignments;
-using RoleViewer.Api.Upstream;
+using RoleViewer.Api.Common;
+using RoleViewer.Api.Identity;
 
-namespace RoleViewer.Api.Apis;
+namespace RoleViewer.Api.RoleAssignments;
 
 public static class RoleAssignmentsApi
 {
@@ -38,29 +36,15 @@ public static class RoleAssignmentsApi
         }
         catch (UpstreamException e)
         {
-            return Problem(context, e.Failure.ProblemStatus, e.Failure.Title,
+            return ApiProblems.Upstream(context, e.Failure.ProblemStatus, e.Failure.Title,
                 $"{e.Failure.Message} Fix: {e.Failure.Fix}", e.Failure.Status, e.Failure.Code);
         }
         catch (RefreshRateLimitedException e)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return Problem(context, StatusCodes.Status429TooManyRequests, "Refresh rate-limited",
+            return ApiProblems.Upstream(context, StatusCodes.Status429TooManyRequests, "Refresh rate-limited",
                 $"{e.Message} Forced refreshes spend ARM's read budget; call without ?refresh=true to get the cached list.", null, null);
         }
     }
-
-    private static ProblemHttpResult Problem(HttpContext context, int status, string title, string detail, int? upstreamStatus, string? upstreamCode) =>
-        TypedResults.Problem(new ProblemDetails
-        {
-            Status = status,
-            Title = title,
-            Detail = detail,
-            Extensions =
-            {
-                [ApiProblem.UpstreamStatusKey] = upstreamStatus,
-                [ApiProblem.UpstreamCodeKey] = upstreamCode,
-                [ApiProblem.TraceIdKey] = Activity.Current?.Id ?? context.TraceIdentifier,
-            },
-        });
 }
