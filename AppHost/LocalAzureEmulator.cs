@@ -67,8 +67,8 @@ public static class LocalAzureEmulator
 
     /// <summary>The web's Try-it panel calls the emulator's admin and ARM endpoints directly.</summary>
     public static IResourceBuilder<ProjectResource> WithEmulatorEndpoint(this IResourceBuilder<ProjectResource> web, Emulator emulator) => web
-        .WithEnvironment("Emulator__Endpoint", emulator.Https)
-        .WithEnvironment("Emulator__AdminKey", emulator.AdminKey)
+        .WithEnvironment("TryIt__Endpoint", emulator.Https)
+        .WithEnvironment("TryIt__AdminKey", emulator.AdminKey)
         .WithEnvironment("SSL_CERT_DIR", emulator.SslCertDir)
         .WaitFor(emulator.Resource);
 }

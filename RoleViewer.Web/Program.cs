@@ -1,5 +1,9 @@
+using RoleViewer.Web.ApiClients;
 using RoleViewer.Web.Components;
+using RoleViewer.Web.Compression;
 using RoleViewer.Web.Dashboard;
+using RoleViewer.Web.Security;
+using RoleViewer.Web.TryIt;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -9,7 +9,7 @@ namespace RoleViewer.Web.ApiClients;
 /// <summary>Typed client for RoleViewer.Api, reached through service discovery. Never throws for Api failures:
 /// the page must render whatever the Api does, so every failure becomes an <see cref="ApiFailure"/>.
 /// Failure texts name no address and quote no exception: those go to the log, which the page points at.</summary>
-public sealed partial class RoleViewerApiClient(HttpClient http, IOptions<ApiClientOptions> options, ILogger<RoleViewerApiClient> logger)
+public sealed partial class RoleViewerApiClient(HttpClient http, IOptions<ApiOptions> options, ILogger<RoleViewerApiClient> logger)
 {
     public Task<ApiResult<RoleAssignmentsResponse>> GetRoleAssignmentsAsync(bool refresh = false, CancellationToken cancellationToken = default) =>
         GetAsync<RoleAssignmentsResponse>(refresh ? "/api/role-assignments?refresh=true" : "/api/role-assignments", cancellationToken);

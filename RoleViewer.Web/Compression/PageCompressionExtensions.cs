@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Microsoft.AspNetCore.ResponseCompression;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace RoleViewer.Web.Compression;
 
 /// <summary>
 /// The rendered page and its live fragment (about 18 KB of repetitive HTML, a few KB compressed) go out compressed

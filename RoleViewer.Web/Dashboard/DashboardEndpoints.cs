@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using RoleViewer.Web.Components.Dashboard;
-using RoleViewer.Web.Dashboard;
 using RoleViewer.Web.Permissions;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace RoleViewer.Web.Dashboard;
 
 public static class DashboardEndpoints
 {

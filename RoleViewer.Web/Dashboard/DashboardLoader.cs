@@ -5,7 +5,7 @@ using RoleViewer.Web.TryIt;
 
 namespace RoleViewer.Web.Dashboard;
 
-public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emulator, IOptions<EmulatorOptions> emulatorOptions,
+public sealed partial class DashboardLoader(RoleViewerApiClient api, EmulatorClient emulator, IOptions<TryItOptions> tryItOptions,
     TimeProvider time, ILogger<DashboardLoader> logger)
 {
     private static readonly WebReplica ThisReplica = new(
@@ -31,7 +31,7 @@ public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emul
 
     /// <summary>Local runs only: whether Try-it or an earlier run left the emulator's state different from its seed.</summary>
     private async Task<SeedState?> GetSeedStateAsync(CancellationToken cancellationToken) =>
-        emulatorOptions.Value.Enabled ? await emulator.GetSeedStateAsync(cancellationToken) : null;
+        tryItOptions.Value.Enabled ? await emulator.GetSeedStateAsync(cancellationToken) : null;
 
     private async Task<(ApiResult<RoleAssignmentsResponse>, TimeSpan?)> GetAssignmentsAsync(bool refresh, CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emul
     /// expected beside got. In Azure the pod cannot read its identity's credentials; the page then says so.</summary>
     private async Task<FederatedCredentialInfo?> TrustedCredentialAsync(IdentityReport? identity, CancellationToken cancellationToken)
     {
-        if (!emulatorOptions.Value.Enabled || identity is not { ClientId: { } clientId } || !identity.Checks.Any(c => c is { Id: "tokenExchange", Status: "fail" }))
+        if (!tryItOptions.Value.Enabled || identity is not { ClientId: { } clientId } || !identity.Checks.Any(c => c is { Id: "tokenExchange", Status: "fail" }))
         {
             return null;
         }
@@ -60,14 +60,11 @@ public sealed class DashboardLoader(RoleViewerApiClient api, EmulatorClient emul
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
         {
             // Only a nicety of local runs: the check still shows what the pod presented and the fix.
-            logger.TrustedCredentialUnavailable(ex);
+            LogTrustedCredentialUnavailable(logger, ex);
             return null;
         }
     }
-}
 
-internal static partial class DashboardLoaderLog
-{
     [LoggerMessage(Level = LogLevel.Information, Message = "Could not read the federated credential from the emulator")]
-    public static partial void TrustedCredentialUnavailable(this ILogger logger, Exception exception);
+    private static partial void LogTrustedCredentialUnavailable(ILogger logger, Exception exception);
 }

@@ -18,7 +18,7 @@ public static class DashboardOutputCache
     {
         var ttl = builder.Configuration.GetSection(DashboardCacheOptions.SectionName).Get<DashboardCacheOptions>()?.Ttl
                   ?? new DashboardCacheOptions().Ttl;
-        var tryIt = builder.Configuration.GetSection(EmulatorOptions.SectionName).Get<EmulatorOptions>()?.Enabled == true;
+        var tryIt = builder.Configuration.GetSection(TryItOptions.SectionName).Get<TryItOptions>()?.Enabled == true;
         builder.Services.AddOutputCache(options => options.AddPolicy(PolicyName, policy =>
         {
             if (tryIt || ttl <= TimeSpan.Zero)

@@ -8,9 +8,6 @@ public static partial class Format
     public static string Utc(DateTimeOffset? at) =>
         at is { } value ? value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
 
-    public static string Date(DateTimeOffset? at) =>
-        at is { } value ? value.ToUniversalTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "—";
-
     public static string Iso(DateTimeOffset? at) =>
         at is { } value ? value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) : "";
 

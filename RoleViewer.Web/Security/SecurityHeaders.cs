@@ -1,4 +1,4 @@
-namespace Microsoft.AspNetCore.Builder;
+namespace RoleViewer.Web.Security;
 
 public static class SecurityHeaders
 {

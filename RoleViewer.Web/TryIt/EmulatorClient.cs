@@ -6,7 +6,7 @@ namespace RoleViewer.Web.TryIt;
 
 /// <summary>Talks to the AzureEmulator the way a person would with az: ARM calls with an operator's token
 /// for role assignments, the admin API for the federated credential.</summary>
-public sealed class EmulatorClient(HttpClient http, IOptions<EmulatorOptions> options)
+public sealed class EmulatorClient(HttpClient http, IOptions<TryItOptions> options)
 {
     private const string ApiVersion = "api-version=2022-04-01";
     private static readonly string[] TokenExchangeAudience = ["api://AzureADTokenExchange"];

@@ -2,9 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using RoleViewer.Web.ApiClients;
-using RoleViewer.Web.TryIt;
 
-namespace Microsoft.AspNetCore.Builder;
+namespace RoleViewer.Web.TryIt;
 
 /// <summary>The Try-it panel's actions, against the local emulator only. Forms post here (antiforgery-checked);
 /// live.js posts them with fetch and shows the message, without JavaScript the browser is sent back to the page.</summary>
@@ -15,11 +14,11 @@ public static class TryItEndpoints
     public static IHostApplicationBuilder AddTryIt(this IHostApplicationBuilder builder)
     {
         var environment = builder.Environment;
-        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration(EmulatorOptions.SectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<EmulatorOptions>>(new TryItGate(environment));
+        builder.Services.AddOptions<TryItOptions>().BindConfiguration(TryItOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TryItOptions>>(new TryItGate(environment));
         builder.Services.AddTransient<AdminKeyHandler>();
         builder.Services.AddHttpClient<EmulatorClient>((services, client) =>
-            client.BaseAddress = services.GetRequiredService<IOptions<EmulatorOptions>>().Value.Endpoint)
+            client.BaseAddress = services.GetRequiredService<IOptions<TryItOptions>>().Value.Endpoint)
             .AddHttpMessageHandler<AdminKeyHandler>();
         return builder;
     }
@@ -27,7 +26,7 @@ public static class TryItEndpoints
     public static IEndpointRouteBuilder MapTryIt(this IEndpointRouteBuilder app)
     {
         // Not mapped at all outside local runs: there is nothing to try against real Azure.
-        if (!app.ServiceProvider.GetRequiredService<IOptions<EmulatorOptions>>().Value.Enabled)
+        if (!app.ServiceProvider.GetRequiredService<IOptions<TryItOptions>>().Value.Enabled)
         {
             return app;
         }
@@ -40,7 +39,7 @@ public static class TryItEndpoints
     }
 
     private static async Task<Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult>> ChangeRoleAssignment(
-        [FromForm] string action, [FromForm] string role, HttpContext context, IOptions<EmulatorOptions> options,
+        [FromForm] string action, [FromForm] string role, HttpContext context, IOptions<TryItOptions> options,
         RoleViewerApiClient api, EmulatorClient emulator, CancellationToken cancellationToken)
     {
         var roleId = BuiltInRoles.IdOf(role);
@@ -84,7 +83,7 @@ public static class TryItEndpoints
     }
 
     private static async Task<Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult>> ChangeFederation(
-        [FromForm] string action, HttpContext context, IOptions<EmulatorOptions> options,
+        [FromForm] string action, HttpContext context, IOptions<TryItOptions> options,
         RoleViewerApiClient api, EmulatorClient emulator, CancellationToken cancellationToken)
     {
         if (action is not ("break" or "repair"))

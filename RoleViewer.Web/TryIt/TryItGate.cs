@@ -2,15 +2,15 @@ using Microsoft.Extensions.Options;
 
 namespace RoleViewer.Web.TryIt;
 
-/// <summary>Stops the web at start-up when Try-it is configured where it must not run (see <see cref="EmulatorOptions.Refusal"/>).</summary>
-public sealed class TryItGate(IHostEnvironment environment) : IValidateOptions<EmulatorOptions>
+/// <summary>Stops the web at start-up when Try-it is configured where it must not run (see <see cref="TryItOptions.Refusal"/>).</summary>
+public sealed class TryItGate(IHostEnvironment environment) : IValidateOptions<TryItOptions>
 {
-    public ValidateOptionsResult Validate(string? name, EmulatorOptions options) =>
+    public ValidateOptionsResult Validate(string? name, TryItOptions options) =>
         options.Refusal(environment) is { } refusal ? ValidateOptionsResult.Fail(refusal) : ValidateOptionsResult.Success;
 }
 
 /// <summary>Sends the emulator's admin key with admin calls only: ARM calls carry the operator's token, never the key.</summary>
-public sealed class AdminKeyHandler(IOptions<EmulatorOptions> options) : DelegatingHandler
+public sealed class AdminKeyHandler(IOptions<TryItOptions> options) : DelegatingHandler
 {
     public const string HeaderName = "Emulator-Admin-Key";
 

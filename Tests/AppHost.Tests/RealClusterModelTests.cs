@@ -34,7 +34,7 @@ public sealed class RealClusterModelTests : IDisposable
         Assert.False(apiEnvironment.ContainsKey("Arm__Endpoint"));
         Assert.False(apiEnvironment.ContainsKey("SSL_CERT_DIR"));
         // Try-it exists only against the emulator.
-        Assert.False(webEnvironment.ContainsKey("Emulator__Endpoint"));
+        Assert.False(webEnvironment.ContainsKey("TryIt__Endpoint"));
     }
 
     [Fact(Timeout = 120_000)]

@@ -21,7 +21,7 @@ public sealed class ContractTests : IDisposable
     public void Dispose() => _factory.Dispose();
 
     private RoleViewerApiClient WebClient() =>
-        new(_factory.CreateClient(), Options.Create(new ApiClientOptions { Timeout = TimeSpan.FromSeconds(30) }), NullLogger<RoleViewerApiClient>.Instance);
+        new(_factory.CreateClient(), Options.Create(new ApiOptions { Timeout = TimeSpan.FromSeconds(30) }), NullLogger<RoleViewerApiClient>.Instance);
 
     public static TheoryData<string, int?, string> StaleCases() => new()
     {

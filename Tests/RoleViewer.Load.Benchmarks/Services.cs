@@ -96,7 +96,7 @@ public sealed class DeployedServices : IServices
         await api.WaitUntilHealthyAsync(new Uri(Api, "alive"), TimeSpan.FromSeconds(90));
         ApiProcess = new ProcessMeter(api.Process, "api");
 
-        // No Emulator__Endpoint: the Try-it panel exists only in local runs, not as deployed.
+        // No TryIt__Endpoint: the Try-it panel exists only in local runs, not as deployed.
         var web = Start(Dll("RoleViewer.Web"), $"--urls {Web}", new(production) { ["services__api__http__0"] = Api.ToString() });
         await web.WaitUntilHealthyAsync(new Uri(Web, "alive"), TimeSpan.FromSeconds(90));
         WebProcess = new ProcessMeter(web.Process, "web");

@@ -50,8 +50,8 @@ public sealed class TryItGateTests
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["services:api:http:0"] = "http://127.0.0.1:9",
-                ["Emulator:Endpoint"] = endpoint,
-                ["Emulator:AdminKey"] = key,
+                ["TryIt:Endpoint"] = endpoint,
+                ["TryIt:AdminKey"] = key,
             }));
         }
     }

@@ -33,8 +33,8 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
             ["Dashboard:RefreshSeconds"] = "2",
             // Generous: Chromium, the fakes and other test processes share 2 cores; the fake answers at once when healthy.
             ["Api:Timeout"] = "00:00:10",
-            ["Emulator:Endpoint"] = emulator,
-            ["Emulator:AdminKey"] = emulator is null ? null : api.AdminKey,
+            ["TryIt:Endpoint"] = emulator,
+            ["TryIt:AdminKey"] = emulator is null ? null : api.AdminKey,
         },
         // Try-it runs only in Development (local runs); the page otherwise as in production.
         emulator is null ? "Production" : "Development");

@@ -1,8 +1,8 @@
 namespace RoleViewer.Web.TryIt;
 
-public sealed class EmulatorOptions
+public sealed class TryItOptions
 {
-    public const string SectionName = "Emulator";
+    public const string SectionName = "TryIt";
 
     /// <summary>The AzureEmulator's https origin. Set by the AppHost in run mode only; without it the Try-it panel does not exist.</summary>
     public Uri? Endpoint { get; set; }
@@ -30,12 +30,12 @@ public sealed class EmulatorOptions
     {
         { Endpoint: null } => null,
         _ when !environment.IsDevelopment() =>
-            $"Emulator:Endpoint is set but the environment is '{environment.EnvironmentName}': the Try-it panel runs only in Development " +
-            "(dotnet run --project AppHost). Unset Emulator__Endpoint outside local runs.",
+            $"TryIt:Endpoint is set but the environment is '{environment.EnvironmentName}': the Try-it panel runs only in Development " +
+            "(dotnet run --project AppHost). Unset TryIt__Endpoint outside local runs.",
         { Endpoint: { IsLoopback: false } endpoint } =>
-            $"Emulator:Endpoint '{endpoint.Host}' is not a loopback address: the Try-it panel talks only to an emulator on this machine (localhost).",
+            $"TryIt:Endpoint '{endpoint.Host}' is not a loopback address: the Try-it panel talks only to an emulator on this machine (localhost).",
         { AdminKey: null or "" } =>
-            "Emulator:AdminKey is not set: the AppHost generates the emulator's admin key per run and passes it as Emulator__AdminKey.",
+            "TryIt:AdminKey is not set: the AppHost generates the emulator's admin key per run and passes it as TryIt__AdminKey.",
         _ => null,
     };
 }

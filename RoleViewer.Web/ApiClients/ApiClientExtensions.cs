@@ -1,22 +1,21 @@
 using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
-using RoleViewer.Web.ApiClients;
 
-namespace Microsoft.Extensions.Hosting;
+namespace RoleViewer.Web.ApiClients;
 
-public static class ApiClientServiceExtensions
+public static class ApiClientExtensions
 {
     public static IHostApplicationBuilder AddRoleViewerApiClient(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiClientOptions>()
-            .BindConfiguration(ApiClientOptions.SectionName)
+        builder.Services.AddOptions<ApiOptions>()
+            .BindConfiguration(ApiOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
 #pragma warning disable EXTEXP0001 // Experimental, but the only way to replace the ServiceDefaults handler for one client.
         builder.Services.AddHttpClient<RoleViewerApiClient>((services, client) =>
-                client.BaseAddress = services.GetRequiredService<IOptions<ApiClientOptions>>().Value.BaseAddress)
+                client.BaseAddress = services.GetRequiredService<IOptions<ApiOptions>>().Value.BaseAddress)
             // The default standard handler retries for up to 30 s; a page that waits that long looks dead.
             // One quick retry, then the page shows its banner and the live refresh retries later.
             .RemoveAllResilienceHandlers()

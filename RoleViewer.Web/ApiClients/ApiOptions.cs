@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RoleViewer.Web.ApiClients;
 
-public sealed class ApiClientOptions
+public sealed class ApiOptions
 {
     public const string SectionName = "Api";
 
