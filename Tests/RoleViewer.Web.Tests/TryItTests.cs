@@ -125,18 +125,53 @@ public sealed class TryItTests(BrowserFixture browser)
         Assert.Equal(0, api.ArmWrites);
     }
 
-    [Fact(Timeout = 120_000)]
-    public async Task TryIt_WhenPostedWithoutAntiforgeryToken_IsRejected()
+    // A page on another site (or another port of localhost: same-site) must not change the developer's emulator
+    // through their browser; the browser's Fetch Metadata, else its Origin, says where a post came from.
+    [Theory(Timeout = 120_000)]
+    [InlineData("Sec-Fetch-Site", "cross-site")]
+    [InlineData("Sec-Fetch-Site", "same-site")]
+    [InlineData("Origin", "http://attacker.example")]
+    [InlineData("Origin", "http://localhost:3000")]
+    [InlineData("Origin", "null")]
+    public async Task TryIt_WhenPostedFromAnotherSite_IsRefusedSayingWhy(string header, string value)
     {
         await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
         await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
         using var client = web.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/try-it/role-assignments")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "grant", ["role"] = "Reader" }),
+        };
+        request.Headers.TryAddWithoutValidation(header, value);
 
-        using var post = await client.PostAsync("/try-it/role-assignments",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "grant", ["role"] = "Reader" }),
-            TestContext.Current.CancellationToken);
+        using var post = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var problem = await post.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        Assert.Contains("Cross-site request refused", problem, StringComparison.Ordinal);
+        Assert.Contains(value, problem, StringComparison.Ordinal);
         Assert.Equal(0, api.ArmWrites);
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("Sec-Fetch-Site", "same-origin")]
+    [InlineData("Origin", "self")]
+    public async Task TryIt_WhenPostedFromItsOwnPage_IsAcceptedWithoutAToken(string header, string value)
+    {
+        await using var api = await FakeRoleViewerApi.StartAsync(TestContext.Current.CancellationToken);
+        await using var web = RoleViewerWebFactory.Start(api, emulator: api.Url);
+        using var client = web.CreateClient();
+        var page = await client.GetStringAsync("/", TestContext.Current.CancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/try-it/role-assignments")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "grant", ["role"] = "Reader" }),
+        };
+        request.Headers.TryAddWithoutValidation(header, value == "self" ? client.BaseAddress!.GetLeftPart(UriPartial.Authority) : value);
+
+        using var post = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain("__RequestVerificationToken", page, StringComparison.Ordinal);
+        Assert.True(post.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"got {(int)post.StatusCode}");
+        Assert.Equal(1, api.ArmWrites);
     }
 }
