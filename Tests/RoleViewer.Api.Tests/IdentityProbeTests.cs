@@ -1,12 +1,10 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Core;
 using Azure.Identity;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Identity.Client;
-using Microsoft.AspNetCore.Builder;
 using RoleViewer.Api.Extensions;
 using RoleViewer.Api.Identity;
 using RoleViewer.Api.RoleAssignments;
