@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
@@ -43,15 +44,29 @@ public static class LocalAzureEmulator
             .WithEnvironment("Emulator__PublicOrigin", https)
             .WithEnvironment("Emulator__AdminKey", adminKey);
 
+        var seed = ReadSeed();
         return new Emulator(
             resource,
             https,
             stateDirectory,
             tokenFile,
-            ClientId: settings["ClientId"] ?? "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54",
-            TenantId: settings["TenantId"] ?? "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21",
-            SubscriptionId: settings["SubscriptionId"] ?? "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f",
+            ClientId: settings["ClientId"] ?? seed.ApiClientId,
+            TenantId: settings["TenantId"] ?? seed.TenantId,
+            SubscriptionId: settings["SubscriptionId"] ?? seed.SubscriptionId,
             AdminKey: adminKey);
+    }
+
+    /// <summary>
+    /// The tenant, subscription and API identity the emulator seeds, read from its seed file in its project folder (the
+    /// one its build copies), so the ids the "webhook" injects are the seed's own and cannot drift from it.
+    /// </summary>
+    private static (string TenantId, string SubscriptionId, string ApiClientId) ReadSeed()
+    {
+        var seedFile = Path.Combine(Path.GetDirectoryName(new Projects.AzureEmulator().ProjectPath)!, "Seed", "directory.json");
+        using var seed = JsonDocument.Parse(File.ReadAllText(seedFile));
+        var directory = seed.RootElement;
+        var api = directory.GetProperty("identities").EnumerateArray().First(i => i.GetProperty("kind").GetString() == "ManagedIdentity");
+        return (directory.GetProperty("tenantId").GetString()!, directory.GetProperty("subscriptionIds")[0].GetString()!, api.GetProperty("clientId").GetString()!);
     }
 
     /// <summary>What the workload-identity webhook injects into a labelled pod, pointed at the emulator, and ARM's endpoint.</summary>

@@ -33,43 +33,39 @@ public static class KubernetesNamespace
     };
 
     /// <summary>Selects every pod and allows nothing: whatever a workload policy does not allow is dropped.</summary>
-    public static V1NetworkPolicy DefaultDeny() => new()
+    public static V1NetworkPolicy DefaultDeny() => NetworkPolicy("default-deny", new V1NetworkPolicySpec
     {
-        ApiVersion = "networking.k8s.io/v1",
-        Kind = "NetworkPolicy",
-        Metadata = Metadata("default-deny"),
-        Spec = new V1NetworkPolicySpec
-        {
-            PodSelector = new V1LabelSelector(),
-            PolicyTypes = ["Ingress", "Egress"],
-        },
-    };
+        PodSelector = new V1LabelSelector(),
+        PolicyTypes = ["Ingress", "Egress"],
+    });
 
     /// <summary>Name resolution through the cluster DNS (CoreDNS in kube-system), for every pod.</summary>
-    public static V1NetworkPolicy AllowDns() => new()
+    public static V1NetworkPolicy AllowDns() => NetworkPolicy("allow-dns", new V1NetworkPolicySpec
+    {
+        PodSelector = new V1LabelSelector(),
+        PolicyTypes = ["Egress"],
+        Egress =
+        [
+            new V1NetworkPolicyEgressRule
+            {
+                To =
+                [
+                    new V1NetworkPolicyPeer
+                    {
+                        NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" } },
+                        PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
+                    },
+                ],
+                Ports = [new V1NetworkPolicyPort { Port = 53, Protocol = "UDP" }, new V1NetworkPolicyPort { Port = 53, Protocol = "TCP" }],
+            },
+        ],
+    });
+
+    private static V1NetworkPolicy NetworkPolicy(string name, V1NetworkPolicySpec spec) => new()
     {
         ApiVersion = "networking.k8s.io/v1",
         Kind = "NetworkPolicy",
-        Metadata = Metadata("allow-dns"),
-        Spec = new V1NetworkPolicySpec
-        {
-            PodSelector = new V1LabelSelector(),
-            PolicyTypes = ["Egress"],
-            Egress =
-            [
-                new V1NetworkPolicyEgressRule
-                {
-                    To =
-                    [
-                        new V1NetworkPolicyPeer
-                        {
-                            NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = "kube-system" } },
-                            PodSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["k8s-app"] = "kube-dns" } },
-                        },
-                    ],
-                    Ports = [new V1NetworkPolicyPort { Port = 53, Protocol = "UDP" }, new V1NetworkPolicyPort { Port = 53, Protocol = "TCP" }],
-                },
-            ],
-        },
+        Metadata = Metadata(name),
+        Spec = spec,
     };
 }

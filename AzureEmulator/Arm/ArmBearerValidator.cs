@@ -21,7 +21,7 @@ public sealed class ArmBearerValidator(EntraSigningKeys keys, TimeProvider time)
     public static readonly IReadOnlyList<string> Audiences =
         ["https://management.core.windows.net/", "https://management.core.windows.net", "https://management.azure.com/", "https://management.azure.com"];
 
-    private readonly JsonWebTokenHandler handler = new();
+    private readonly JsonWebTokenHandler _handler = new();
 
     public async Task<(ArmCaller? Caller, ArmError? Error)> ValidateAsync(string? authorization, string tenantId)
     {
@@ -35,7 +35,7 @@ public sealed class ArmBearerValidator(EntraSigningKeys keys, TimeProvider time)
             return Fail("AuthenticationFailed", "Authentication failed. The 'Authorization' header is provided in an invalid format.");
         }
 
-        var result = await handler.ValidateTokenAsync(authorization[7..].Trim(), new TokenValidationParameters
+        var result = await _handler.ValidateTokenAsync(authorization[7..].Trim(), new TokenValidationParameters
         {
             IssuerSigningKeys = keys.ValidationKeys,
             ValidateIssuerSigningKey = true,

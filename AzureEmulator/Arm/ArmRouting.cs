@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace AzureEmulator.Arm;
@@ -20,6 +21,36 @@ public sealed record ArmRequest(HttpContext Http, ArmServices Arm, ArmCaller? Ca
 {
     /// <summary>The authenticated caller; only anonymous routes (cloud metadata) run without one.</summary>
     public ArmCaller Who => Caller ?? throw new InvalidOperationException("This ARM route is anonymous; it has no caller.");
+
+    /// <summary>What ARM checks before it reads a PUT's body: the caller may write here, and the {name} is a GUID.</summary>
+    /// <param name="kind">The resource's name in ARM's message, e.g. "role assignment".</param>
+    /// <param name="invalidIdCode">ARM's error code for a name that is not a GUID.</param>
+    public ArmError? CheckPut(AuthorizationSnapshot state, string writeAction, string resourceId, string kind, string invalidIdCode, out Guid name)
+    {
+        name = Guid.Empty;
+        if (!Rbac.CallerMay(Arm, state, Who, Scope, writeAction))
+        {
+            return ArmError.AuthorizationFailed(Who, writeAction, resourceId);
+        }
+
+        return Guid.TryParse(Name, out name)
+            ? null
+            : new ArmError(400, invalidIdCode, $"The {kind} ID '{Name}' is not valid. The {kind} ID must be a GUID.");
+    }
+
+    /// <summary>Reads the JSON body; one ARM cannot deserialize is its InvalidRequestContent error.</summary>
+    public async Task<(T? Body, ArmError? Error)> ReadBodyAsync<T>()
+        where T : class
+    {
+        try
+        {
+            return (await Http.Request.ReadFromJsonAsync<T>(Arm.Json, Http.RequestAborted), null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return (null, new ArmError(400, "InvalidRequestContent", $"The request content was invalid and could not be deserialized: '{ex.Message}'."));
+        }
+    }
 }
 
 /// <summary>A handler's answer: a result to send, or an ARM error.</summary>
@@ -36,11 +67,11 @@ public delegate Task<ArmOutcome> ArmHandler(ArmRequest request);
 /// <param name="Template">Path segments; "{scope}" (first, any depth, validated as an ARM scope) and "{name}" capture, the rest are literals compared without regard to case.</param>
 public sealed record ArmRoute(string Operation, string Method, string Template, ArmResourceType Type, ArmHandler Handler, bool Anonymous)
 {
-    private readonly string[] segments = Template.Split('/', StringSplitOptions.RemoveEmptyEntries);
+    private readonly string[] _segments = Template.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
-    private bool HasScope => segments.Length > 0 && segments[0] == "{scope}";
+    private bool HasScope => _segments.Length > 0 && _segments[0] == "{scope}";
 
-    private string[] Tail => HasScope ? segments[1..] : segments;
+    private string[] Tail => HasScope ? _segments[1..] : _segments;
 
     /// <summary>Matches path segments; returns the scope and name captured, or false.</summary>
     public bool TryMatch(string[] path, out ArmScope scope, out string? name)
@@ -79,13 +110,13 @@ public sealed record ArmRoute(string Operation, string Method, string Template, 
 /// </summary>
 public sealed partial class ArmRouteTable
 {
-    private readonly List<ArmRoute> routes = [];
+    private readonly List<ArmRoute> _routes = [];
 
-    public IReadOnlyList<ArmRoute> Routes => routes;
+    public IReadOnlyList<ArmRoute> Routes => _routes;
 
     public ArmRouteTable Map(string operation, string method, string template, ArmResourceType type, ArmHandler handler, bool anonymous = false)
     {
-        routes.Add(new ArmRoute(operation, method, template, type, handler, anonymous));
+        _routes.Add(new ArmRoute(operation, method, template, type, handler, anonymous));
         return this;
     }
 
@@ -96,7 +127,7 @@ public sealed partial class ArmRouteTable
     public ArmRouteMatch? Find(string[] path, string method, out bool pathKnown)
     {
         pathKnown = false;
-        foreach (var route in routes)
+        foreach (var route in _routes)
         {
             if (!route.TryMatch(path, out var scope, out var name))
             {

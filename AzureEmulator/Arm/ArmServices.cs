@@ -11,7 +11,7 @@ public sealed class ArmServices(
     ArmBearerValidator bearer,
     ArmThrottle throttle,
     ArmPaging paging,
-    ArmOptions options,
+    EmulatorArmOptions options,
     DirectoryStore directory,
     FaultInjector faults,
     EmulatorMetrics metrics,
@@ -28,7 +28,7 @@ public sealed class ArmServices(
 
     public ArmPaging Paging => paging;
 
-    public ArmOptions Options => options;
+    public EmulatorArmOptions Options => options;
 
     public DirectoryStore Directory => directory;
 

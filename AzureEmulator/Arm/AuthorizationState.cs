@@ -65,12 +65,12 @@ public sealed record RoleAssignmentRecord
 
     public required string Scope
     {
-        get => scope;
+        get => _scope;
         init
         {
             // Parsed once here: listing compares scopes for every assignment on every page.
             ParsedScope = ArmScope.TryParse(value, out var parsed) ? parsed : throw new JsonException($"'{value}' is not an ARM scope.");
-            scope = parsed.Value;
+            _scope = parsed.Value;
         }
     }
 
@@ -97,5 +97,5 @@ public sealed record RoleAssignmentRecord
 
     public string? UpdatedBy { get; init; }
 
-    private readonly string scope = "/";
+    private readonly string _scope = "/";
 }

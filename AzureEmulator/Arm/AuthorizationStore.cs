@@ -52,43 +52,43 @@ public sealed record DefinitionChange(DefinitionChangeOutcome Outcome, RoleDefin
 /// </summary>
 public sealed partial class AuthorizationStore
 {
-    private readonly JsonStateFile<AuthorizationState> file;
-    private readonly int maxPerSubscription;
-    private readonly Lock gate = new();
-    private readonly Lazy<AuthorizationState> seed;
-    private AuthorizationSnapshot current;
+    private readonly JsonStateFile<AuthorizationState> _file;
+    private readonly int _maxPerSubscription;
+    private readonly Lock _gate = new();
+    private readonly Lazy<AuthorizationState> _seed;
+    private AuthorizationSnapshot _current;
 
     public AuthorizationStore(string stateFile, string seedFile, int maxAssignmentsPerSubscription, ILogger<AuthorizationStore> logger)
     {
-        maxPerSubscription = maxAssignmentsPerSubscription;
-        file = new JsonStateFile<AuthorizationState>(stateFile, AuthorizationState.SerializerOptions);
-        seed = new Lazy<AuthorizationState>(() => LoadSeed(seedFile));
-        var saved = file.Load();
+        _maxPerSubscription = maxAssignmentsPerSubscription;
+        _file = new JsonStateFile<AuthorizationState>(stateFile, AuthorizationState.SerializerOptions);
+        _seed = new Lazy<AuthorizationState>(() => LoadSeed(seedFile));
+        var saved = _file.Load();
         if (saved is null)
         {
-            saved = seed.Value;
-            file.Save(saved);
-            LogSeeded(logger, seedFile, file.Path);
+            saved = _seed.Value;
+            _file.Save(saved);
+            LogSeeded(logger, seedFile, _file.Path);
         }
         else
         {
-            LogLoaded(logger, file.Path);
+            LogLoaded(logger, _file.Path);
         }
 
-        current = new AuthorizationSnapshot(saved);
+        _current = new AuthorizationSnapshot(saved);
     }
 
-    public string StatePath => file.Path;
+    public string StatePath => _file.Path;
 
-    public AuthorizationSnapshot Snapshot => Volatile.Read(ref current);
+    public AuthorizationSnapshot Snapshot => Volatile.Read(ref _current);
 
     /// <summary>Role definitions and assignments as seeded (Seed/authorization.json), read once.</summary>
-    public AuthorizationState Seed => seed.Value;
+    public AuthorizationState Seed => _seed.Value;
 
     /// <summary>Puts role definitions and assignments back as seeded.</summary>
     public void ResetToSeed()
     {
-        lock (gate)
+        lock (_gate)
         {
             Commit(Seed);
         }
@@ -97,9 +97,9 @@ public sealed partial class AuthorizationStore
     /// <summary>Creates the assignment, or applies an ARM-permitted update (description, condition) to the one with the same name.</summary>
     public AssignmentChange Put(RoleAssignmentRecord requested)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var state = current;
+            var state = _current;
             var existing = state.Assignments.FirstOrDefault(a => a.Name == requested.Name);
             if (existing is not null)
             {
@@ -132,7 +132,7 @@ public sealed partial class AuthorizationStore
                 return new(AssignmentChangeOutcome.Exists, duplicate);
             }
 
-            if (requested.ParsedScope.SubscriptionId is { } subscription && CountInSubscription(state, subscription) >= maxPerSubscription)
+            if (requested.ParsedScope.SubscriptionId is { } subscription && CountInSubscription(state, subscription) >= _maxPerSubscription)
             {
                 return new(AssignmentChangeOutcome.LimitExceeded, requested);
             }
@@ -145,9 +145,9 @@ public sealed partial class AuthorizationStore
     /// <summary>Creates or replaces a custom role definition; refuses a second custom role of the same name, as ARM does.</summary>
     public DefinitionChange PutDefinition(RoleDefinitionRecord requested)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var state = current;
+            var state = _current;
             if (state.Definitions.TryGetValue(requested.Id, out var existing) && existing.IsBuiltIn)
             {
                 return new(DefinitionChangeOutcome.BuiltIn, existing);
@@ -167,9 +167,9 @@ public sealed partial class AuthorizationStore
     /// <returns>Deleted with the removed role, Missing when there was none, or why it stays (built in, still assigned).</returns>
     public DefinitionChange DeleteDefinition(Guid id)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var state = current;
+            var state = _current;
             if (!state.Definitions.TryGetValue(id, out var existing))
             {
                 return new(DefinitionChangeOutcome.Missing, null);
@@ -193,16 +193,16 @@ public sealed partial class AuthorizationStore
     /// <summary>Adds many assignments in one save (admin API, benchmarks); stops at the subscription limit.</summary>
     public int AddMany(IEnumerable<RoleAssignmentRecord> assignments)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var state = current;
+            var state = _current;
             var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             var added = new List<RoleAssignmentRecord>();
             foreach (var a in assignments)
             {
                 var subscription = a.ParsedScope.SubscriptionId ?? "";
                 var count = counts.TryGetValue(subscription, out var c) ? c : CountInSubscription(state, subscription);
-                if (count >= maxPerSubscription)
+                if (count >= _maxPerSubscription)
                 {
                     break;
                 }
@@ -219,9 +219,9 @@ public sealed partial class AuthorizationStore
     /// <returns>The removed assignment, or null when there was none with that name at that scope.</returns>
     public RoleAssignmentRecord? Delete(ArmScope scope, Guid name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var state = current;
+            var state = _current;
             var existing = state.Assignments.FirstOrDefault(a => a.Name == name && a.ParsedScope.Equals(scope));
             if (existing is null)
             {
@@ -236,9 +236,9 @@ public sealed partial class AuthorizationStore
     /// <returns>How many assignments were removed.</returns>
     public int RemoveWhere(Func<RoleAssignmentRecord, bool> predicate)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var state = current;
+            var state = _current;
             var kept = state.State.RoleAssignments.Where(a => !predicate(a)).ToList();
             var removed = state.State.RoleAssignments.Count - kept.Count;
             if (removed > 0)
@@ -274,7 +274,7 @@ public sealed partial class AuthorizationStore
     private void Commit(AuthorizationState next)
     {
         // Save first: a change that cannot be persisted must not be served either.
-        file.Save(next);
-        Volatile.Write(ref current, new AuthorizationSnapshot(next));
+        _file.Save(next);
+        Volatile.Write(ref _current, new AuthorizationSnapshot(next));
     }
 }

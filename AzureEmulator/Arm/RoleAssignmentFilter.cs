@@ -23,7 +23,7 @@ public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo
         }
 
         var filter = None;
-        foreach (var term in AndSeparator().Split(text.Trim()))
+        foreach (var term in ArmFilterTerms.Split(text))
         {
             if (AtScopeTerm().IsMatch(term) && !filter.AtScope)
             {
@@ -57,16 +57,12 @@ public sealed partial record RoleAssignmentFilter(bool AtScope, Guid? AssignedTo
     }
 
     /// <summary>The canonical text, used to carry the filter in nextLink.</summary>
-    public override string ToString() => string.Join(" and ", new[]
+    public override string ToString() => ArmFilterTerms.Join(new[]
     {
         AtScope ? "atScope()" : null,
         AssignedTo is { } a ? $"assignedTo('{a}')" : null,
         PrincipalId is { } p ? $"principalId eq '{p}'" : null,
-    }.OfType<string>());
-
-    // "and" outside quotes only: an even number of quotes must follow.
-    [GeneratedRegex(@"\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AndSeparator();
+    });
 
     [GeneratedRegex(@"^\s*atScope\(\s*\)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AtScopeTerm();
@@ -96,7 +92,7 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
         }
 
         var filter = None;
-        foreach (var term in AndSeparator().Split(text.Trim()))
+        foreach (var term in ArmFilterTerms.Split(text))
         {
             if (AtScopeAndBelowTerm().IsMatch(term) && !filter.AtScopeAndBelow)
             {
@@ -131,20 +127,29 @@ public sealed partial record RoleDefinitionFilter(string? RoleName, string? Type
         (RoleName is null || RoleName.Equals(roleName, StringComparison.OrdinalIgnoreCase))
         && (Type is null || Type.Equals(type, StringComparison.OrdinalIgnoreCase));
 
-    public override string ToString() => string.Join(" and ", new[]
+    public override string ToString() => ArmFilterTerms.Join(new[]
     {
         RoleName is { } n ? $"roleName eq '{n.Replace("'", "''", StringComparison.Ordinal)}'" : null,
         Type is { } t ? $"type eq '{t}'" : null,
         AtScopeAndBelow ? "atScopeAndBelow()" : null,
-    }.OfType<string>());
-
-    // "and" outside quotes only: an even number of quotes must follow.
-    [GeneratedRegex(@"\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex AndSeparator();
+    });
 
     [GeneratedRegex(@"^\s*(?<field>roleName|type)\s+eq\s+'(?<value>(?:[^']|'')*)'\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex EqTerm();
 
     [GeneratedRegex(@"^\s*atScopeAndBelow\(\s*\)\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AtScopeAndBelowTerm();
+}
+
+/// <summary>The grammar ARM's $filter values share: terms joined by "and".</summary>
+internal static partial class ArmFilterTerms
+{
+    public static string[] Split(string filter) => AndSeparator().Split(filter.Trim());
+
+    /// <summary>The set terms, joined as ARM writes them.</summary>
+    public static string Join(IEnumerable<string?> terms) => string.Join(" and ", terms.OfType<string>());
+
+    // "and" outside quotes only: an even number of quotes must follow.
+    [GeneratedRegex(@"\s+and\s+(?=(?:[^']*'[^']*')*[^']*$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AndSeparator();
 }

@@ -63,26 +63,18 @@ public static class RoleAssignmentOperations
     {
         var (http, arm, scope, caller) = (request.Http, request.Arm, request.Scope, request.Who);
         var state = arm.Store.Snapshot;
-        if (!Rbac.CallerMay(arm, state, caller, scope, Write))
+        if (request.CheckPut(state, Write, IdOf(request), "role assignment", "InvalidRoleAssignmentId", out var name) is { } refused)
         {
-            return ArmError.AuthorizationFailed(caller, Write, IdOf(request));
+            return refused;
         }
 
-        if (!Guid.TryParse(request.Name, out var name))
+        var (parameters, unreadable) = await request.ReadBodyAsync<RoleAssignmentCreateParameters>();
+        if (unreadable is not null)
         {
-            return new ArmError(400, "InvalidRoleAssignmentId", $"The role assignment ID '{request.Name}' is not valid. The role assignment ID must be a GUID.");
+            return unreadable;
         }
 
-        RoleAssignmentCreateProperties? body;
-        try
-        {
-            body = (await http.Request.ReadFromJsonAsync<RoleAssignmentCreateParameters>(arm.Json, http.RequestAborted))?.Properties;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return new ArmError(400, "InvalidRequestContent", $"The request content was invalid and could not be deserialized: '{ex.Message}'.");
-        }
-
+        var body = parameters?.Properties;
         if (body is null)
         {
             return new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: the 'properties' object is missing.");

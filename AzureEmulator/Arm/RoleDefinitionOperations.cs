@@ -60,26 +60,18 @@ public static class RoleDefinitionOperations
     {
         var (http, arm, scope, caller) = (request.Http, request.Arm, request.Scope, request.Who);
         var state = arm.Store.Snapshot;
-        if (!Rbac.CallerMay(arm, state, caller, scope, Write))
+        if (request.CheckPut(state, Write, IdOf(request), "role definition", "InvalidRoleDefinitionId", out var id) is { } refused)
         {
-            return ArmError.AuthorizationFailed(caller, Write, IdOf(request));
+            return refused;
         }
 
-        if (!Guid.TryParse(request.Name, out var id))
+        var (parameters, unreadable) = await request.ReadBodyAsync<RoleDefinitionParameters>();
+        if (unreadable is not null)
         {
-            return new ArmError(400, "InvalidRoleDefinitionId", $"The role definition ID '{request.Name}' is not valid. The role definition ID must be a GUID.");
+            return unreadable;
         }
 
-        RoleDefinitionBody? body;
-        try
-        {
-            body = (await http.Request.ReadFromJsonAsync<RoleDefinitionParameters>(arm.Json, http.RequestAborted))?.Properties;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return new ArmError(400, "InvalidRequestContent", $"The request content was invalid and could not be deserialized: '{ex.Message}'.");
-        }
-
+        var body = parameters?.Properties;
         if (body is null || string.IsNullOrWhiteSpace(body.RoleName))
         {
             return new ArmError(400, "RoleDefinitionNameNullOrEmpty", "The role definition name cannot be null or empty: set properties.roleName.");

@@ -19,33 +19,33 @@ public readonly record struct ThrottleDecision(bool Allowed, int Remaining, int 
 /// </summary>
 public sealed class TokenBucket(int capacity, double refillPerSecond, TimeProvider time)
 {
-    private readonly Lock gate = new();
-    private double tokens = capacity;
-    private long stamp = time.GetTimestamp();
-    private DateTimeOffset blockedUntil = DateTimeOffset.MinValue;
+    private readonly Lock _gate = new();
+    private double _tokens = capacity;
+    private long _stamp = time.GetTimestamp();
+    private DateTimeOffset _blockedUntil = DateTimeOffset.MinValue;
 
     public ThrottleDecision TryTake()
     {
-        lock (gate)
+        lock (_gate)
         {
             var now = time.GetTimestamp();
-            tokens = Math.Min(capacity, tokens + (time.GetElapsedTime(stamp, now).TotalSeconds * refillPerSecond));
-            stamp = now;
+            _tokens = Math.Min(capacity, _tokens + (time.GetElapsedTime(_stamp, now).TotalSeconds * refillPerSecond));
+            _stamp = now;
 
             var wallClock = time.GetUtcNow();
-            if (wallClock < blockedUntil)
+            if (wallClock < _blockedUntil)
             {
-                return new ThrottleDecision(false, 0, Math.Max(1, (int)Math.Ceiling((blockedUntil - wallClock).TotalSeconds)));
+                return new ThrottleDecision(false, 0, Math.Max(1, (int)Math.Ceiling((_blockedUntil - wallClock).TotalSeconds)));
             }
 
-            if (tokens >= 1)
+            if (_tokens >= 1)
             {
-                tokens -= 1;
-                return new ThrottleDecision(true, (int)Math.Floor(tokens), 0);
+                _tokens -= 1;
+                return new ThrottleDecision(true, (int)Math.Floor(_tokens), 0);
             }
 
-            var retryAfter = Math.Max(1, (int)Math.Ceiling((1 - tokens) / refillPerSecond));
-            blockedUntil = wallClock.AddSeconds(retryAfter);
+            var retryAfter = Math.Max(1, (int)Math.Ceiling((1 - _tokens) / refillPerSecond));
+            _blockedUntil = wallClock.AddSeconds(retryAfter);
             return new ThrottleDecision(false, 0, retryAfter);
         }
     }
@@ -54,26 +54,26 @@ public sealed class TokenBucket(int capacity, double refillPerSecond, TimeProvid
 /// <summary>
 /// One bucket per subscription (or tenant), principal and request kind, with ARM's limits (since 2024): reads 250
 /// refilling at 25/s, writes and deletes 200 at 10/s; and per subscription and kind a global bucket shared by all
-/// principals, <see cref="ArmOptions.GlobalBucketMultiplier"/> (15) times as large and as fast.
+/// principals, <see cref="EmulatorArmOptions.GlobalBucketMultiplier"/> (15) times as large and as fast.
 /// </summary>
-public sealed class ArmThrottle(TimeProvider time, ArmOptions options)
+public sealed class ArmThrottle(TimeProvider time, EmulatorArmOptions options)
 {
-    private readonly ConcurrentDictionary<(string Scope, Guid Principal, ArmRequestKind Kind), TokenBucket> buckets = new();
+    private readonly ConcurrentDictionary<(string Scope, Guid Principal, ArmRequestKind Kind), TokenBucket> _buckets = new();
 
     public ThrottleDecision TryTake(string subscriptionOrTenant, Guid principal, ArmRequestKind kind) =>
-        buckets.GetOrAdd((subscriptionOrTenant.ToUpperInvariant(), principal, kind), key => key.Kind switch
+        _buckets.GetOrAdd((subscriptionOrTenant.ToUpperInvariant(), principal, kind), key => key.Kind switch
         {
             ArmRequestKind.Read => new TokenBucket(options.ReadBucketCapacity, options.ReadRefillPerSecond, time),
             _ => new TokenBucket(options.WriteBucketCapacity, options.WriteRefillPerSecond, time),
         }).TryTake();
 
     public ThrottleDecision TryTakeGlobal(string subscription, ArmRequestKind kind) =>
-        buckets.GetOrAdd((subscription.ToUpperInvariant(), Guid.Empty, kind), key => key.Kind switch
+        _buckets.GetOrAdd((subscription.ToUpperInvariant(), Guid.Empty, kind), key => key.Kind switch
         {
             ArmRequestKind.Read => new TokenBucket(options.ReadBucketCapacity * options.GlobalBucketMultiplier, options.ReadRefillPerSecond * options.GlobalBucketMultiplier, time),
             _ => new TokenBucket(options.WriteBucketCapacity * options.GlobalBucketMultiplier, options.WriteRefillPerSecond * options.GlobalBucketMultiplier, time),
         }).TryTake();
 
     /// <summary>Refills every bucket (admin API), so that tests and benchmarks start from ARM's fresh state.</summary>
-    public void Reset() => buckets.Clear();
+    public void Reset() => _buckets.Clear();
 }

@@ -70,28 +70,28 @@ public readonly record struct FaultDecision(int? Status, int RetryAfterSeconds)
 /// </summary>
 public sealed class FaultInjector(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<FaultTarget, FaultSettings> settings = new();
+    private readonly ConcurrentDictionary<FaultTarget, FaultSettings> _settings = new();
 
     // Cancelled whenever a target's faults change, so requests hanging under the old settings carry on.
-    private readonly ConcurrentDictionary<FaultTarget, CancellationTokenSource> changed = new();
+    private readonly ConcurrentDictionary<FaultTarget, CancellationTokenSource> _changed = new();
 
-    public FaultSettings Get(FaultTarget target) => settings.GetValueOrDefault(target, FaultSettings.None);
+    public FaultSettings Get(FaultTarget target) => _settings.GetValueOrDefault(target, FaultSettings.None);
 
     public void Set(FaultTarget target, FaultSettings value)
     {
-        settings[target] = value;
+        _settings[target] = value;
         ReleaseHangs(target);
     }
 
     public void Clear(FaultTarget target)
     {
-        settings.TryRemove(target, out _);
+        _settings.TryRemove(target, out _);
         ReleaseHangs(target);
     }
 
     private void ReleaseHangs(FaultTarget target)
     {
-        if (changed.TryRemove(target, out var previous))
+        if (_changed.TryRemove(target, out var previous))
         {
             // Not disposed: a request may be reading its token right now; nothing unmanaged is held.
             previous.Cancel();
@@ -111,7 +111,7 @@ public sealed class FaultInjector(TimeProvider time)
         {
             // A hang ends when the client gives up (its request is aborted) or the fault is changed or cleared:
             // then the request is served, as by an upstream that has recovered.
-            using var released = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, changed.GetOrAdd(target, _ => new()).Token);
+            using var released = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _changed.GetOrAdd(target, _ => new()).Token);
             try
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, released.Token);

@@ -51,8 +51,9 @@ public static class EmulatorHosting
         var server = app.Services.GetRequiredService<EmulatorServerCertificate>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            app.Logger.EmulatorStarted(authority.CaCertificatePath, authority.TrustDirectory, app.Services.GetRequiredService<EmulatorOrigin>().ToString());
-            app.Logger.ServerCertificateChosen(server.Choice, server.Certificate);
+            var origin = app.Services.GetRequiredService<EmulatorOrigin>().ToString();
+            HostingLog.EmulatorStarted(app.Logger, authority.CaCertificatePath, authority.TrustDirectory, origin);
+            HostingLog.ServerCertificateChosen(app.Logger, server.Choice, server.Certificate);
         });
 
         // Tokens must never travel in clear text; the http endpoint exists only so the AppHost's health check needs no trust set-up.

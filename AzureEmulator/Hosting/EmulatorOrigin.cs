@@ -10,9 +10,9 @@ namespace AzureEmulator.Hosting;
 /// </summary>
 public sealed class EmulatorOrigin(IOptions<EmulatorOptions> options, IServer server)
 {
-    private Uri? resolved;
+    private Uri? _resolved;
 
-    public Uri Value => resolved ??= Resolve();
+    public Uri Value => _resolved ??= Resolve();
 
     private Uri Resolve()
     {

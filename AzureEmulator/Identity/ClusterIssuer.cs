@@ -16,39 +16,39 @@ public sealed class ClusterIssuer
 
     public const string TokenExchangeAudience = "api://AzureADTokenExchange";
 
-    private readonly RsaSecurityKey key;
-    private readonly SigningCredentials signing;
-    private readonly EmulatorOrigin origin;
-    private readonly EmulatorOptions options;
-    private readonly TimeProvider time;
-    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly RsaSecurityKey _key;
+    private readonly SigningCredentials _signing;
+    private readonly EmulatorOrigin _origin;
+    private readonly EmulatorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public ClusterIssuer(IOptions<EmulatorOptions> options, EmulatorOrigin origin, TimeProvider time)
     {
-        this.options = options.Value;
-        this.origin = origin;
-        this.time = time;
-        key = RsaKeyFile.LoadOrCreate(Path.Combine(this.options.StateDirectory, "keys", "cluster-service-account.pem"));
-        signing = new SigningCredentials(key, SecurityAlgorithms.RsaSha256);
-        ValidationKeys = [new RsaSecurityKey(key.Rsa.ExportParameters(includePrivateParameters: false)) { KeyId = key.KeyId }];
+        _options = options.Value;
+        _origin = origin;
+        _time = time;
+        _key = RsaKeyFile.LoadOrCreate(Path.Combine(_options.StateDirectory, "keys", "cluster-service-account.pem"));
+        _signing = new SigningCredentials(_key, SecurityAlgorithms.RsaSha256);
+        ValidationKeys = [new RsaSecurityKey(_key.Rsa.ExportParameters(includePrivateParameters: false)) { KeyId = _key.KeyId }];
     }
 
     /// <summary>The iss of projected tokens, with AKS's trailing slash.</summary>
-    public string Issuer => $"{origin}{PathPrefix}/{options.ClusterId}/";
+    public string Issuer => $"{_origin}{PathPrefix}/{_options.ClusterId}/";
 
     public IReadOnlyList<SecurityKey> ValidationKeys { get; }
 
-    public JwksDocument Jwks => new([RsaKeyFile.ToPublicJwk(key)]);
+    public JwksDocument Jwks => new([RsaKeyFile.ToPublicJwk(_key)]);
 
     /// <summary>system:serviceaccount:&lt;namespace&gt;:&lt;name&gt; for the configured service account.</summary>
-    public string Subject => SubjectFor(options.ServiceAccountNamespace, options.ServiceAccountName);
+    public string Subject => SubjectFor(_options.ServiceAccountNamespace, _options.ServiceAccountName);
 
     public static string SubjectFor(string serviceAccountNamespace, string serviceAccountName) =>
         $"system:serviceaccount:{serviceAccountNamespace}:{serviceAccountName}";
 
     /// <summary>Mints the projected token for the configured service account, as kube-apiserver does for AKS.</summary>
     public ServiceAccountToken MintServiceAccountToken(TimeSpan? lifetime = null) =>
-        Mint(options.ServiceAccountNamespace, options.ServiceAccountName, lifetime ?? TimeSpan.FromSeconds(options.ServiceAccountTokenLifetimeSeconds), time.GetUtcNow());
+        Mint(_options.ServiceAccountNamespace, _options.ServiceAccountName, lifetime ?? TimeSpan.FromSeconds(_options.ServiceAccountTokenLifetimeSeconds), _time.GetUtcNow());
 
     /// <summary>Mints a token for any namespace/service account and time (tests use it for expired or foreign tokens).</summary>
     public ServiceAccountToken Mint(string serviceAccountNamespace, string serviceAccountName, TimeSpan lifetime, DateTimeOffset issuedAt, IReadOnlyList<string>? audiences = null)
@@ -73,7 +73,7 @@ public sealed class ClusterIssuer
             },
             ["sub"] = SubjectFor(serviceAccountNamespace, serviceAccountName),
         };
-        var token = handler.CreateToken(new SecurityTokenDescriptor { Claims = claims, SigningCredentials = signing });
+        var token = _handler.CreateToken(new SecurityTokenDescriptor { Claims = claims, SigningCredentials = _signing });
         return new ServiceAccountToken(token, DateTimeOffset.FromUnixTimeSeconds(iat), DateTimeOffset.FromUnixTimeSeconds(exp));
     }
 

@@ -27,46 +27,46 @@ public sealed class DirectoryStore
     /// <summary>Graph's limit for a group's displayName.</summary>
     public const int MaxGroupDisplayName = 256;
 
-    private readonly JsonStateFile<DirectoryState> file;
-    private readonly ClusterIssuer clusterIssuer;
-    private readonly Lock gate = new();
-    private readonly Lazy<DirectoryState> seed;
-    private DirectoryState state;
+    private readonly JsonStateFile<DirectoryState> _file;
+    private readonly ClusterIssuer _clusterIssuer;
+    private readonly Lock _gate = new();
+    private readonly Lazy<DirectoryState> _seed;
+    private DirectoryState _state;
 
     public DirectoryStore(IOptions<EmulatorOptions> options, ClusterIssuer clusterIssuer, ILogger<DirectoryStore> logger)
     {
-        this.clusterIssuer = clusterIssuer;
-        file = new JsonStateFile<DirectoryState>(Path.Combine(options.Value.StateDirectory, "directory.json"), SerializerOptions);
+        _clusterIssuer = clusterIssuer;
+        _file = new JsonStateFile<DirectoryState>(Path.Combine(options.Value.StateDirectory, "directory.json"), SerializerOptions);
         var seedPath = Path.Combine(options.Value.SeedDirectory, "directory.json");
-        seed = new Lazy<DirectoryState>(() => LoadSeed(seedPath));
-        var saved = file.Load();
+        _seed = new Lazy<DirectoryState>(() => LoadSeed(seedPath));
+        var saved = _file.Load();
         if (saved is null)
         {
-            state = seed.Value;
-            file.Save(state);
-            logger.DirectorySeeded(seedPath, file.Path);
+            _state = _seed.Value;
+            _file.Save(_state);
+            IdentityLog.DirectorySeeded(logger, seedPath, _file.Path);
         }
         else
         {
-            state = saved;
-            logger.DirectoryLoaded(file.Path);
+            _state = saved;
+            IdentityLog.DirectoryLoaded(logger, _file.Path);
         }
     }
 
-    public string StatePath => file.Path;
+    public string StatePath => _file.Path;
 
-    public string TenantId => state.TenantId;
+    public string TenantId => _state.TenantId;
 
     /// <summary>The directory as saved, "{clusterIssuer}" left as is: what compares with <see cref="Seed"/>.</summary>
-    public DirectoryState Saved => state;
+    public DirectoryState Saved => _state;
 
     /// <summary>The directory as seeded (Seed/directory.json), read once.</summary>
-    public DirectoryState Seed => seed.Value;
+    public DirectoryState Seed => _seed.Value;
 
     /// <summary>Puts identities, federated credentials and groups back as seeded.</summary>
     public void ResetToSeed()
     {
-        lock (gate)
+        lock (_gate)
         {
             Commit(Seed);
         }
@@ -75,36 +75,36 @@ public sealed class DirectoryStore
     /// <summary>The current directory, with "{clusterIssuer}" replaced by the running cluster issuer.</summary>
     public DirectoryState Snapshot()
     {
-        var current = state;
+        var current = _state;
         return current with
         {
             Identities = [.. current.Identities.Select(i => i with { FederatedCredentials = [.. i.FederatedCredentials.Select(Resolve)] })],
         };
     }
 
-    public bool IsKnownTenant(string tenantId) => string.Equals(tenantId, state.TenantId, StringComparison.OrdinalIgnoreCase);
+    public bool IsKnownTenant(string tenantId) => string.Equals(tenantId, _state.TenantId, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Looks a service principal up by its application (client) id; null when there is none.</summary>
     public DirectoryIdentity? FindByClientId(string clientId)
     {
-        var found = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+        var found = _state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
         return found is null ? null : found with { FederatedCredentials = [.. found.FederatedCredentials.Select(Resolve)] };
     }
 
     /// <summary>Looks a service principal up by its object id (a role assignment's principalId); null when there is none.</summary>
     public DirectoryIdentity? FindByObjectId(string objectId)
     {
-        var found = state.Identities.FirstOrDefault(i => string.Equals(i.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
+        var found = _state.Identities.FirstOrDefault(i => string.Equals(i.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
         return found is null ? null : found with { FederatedCredentials = [.. found.FederatedCredentials.Select(Resolve)] };
     }
 
     public DirectoryGroup? FindGroup(string objectId) =>
-        state.Groups.FirstOrDefault(g => string.Equals(g.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
+        _state.Groups.FirstOrDefault(g => string.Equals(g.ObjectId, objectId, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The groups <paramref name="principal"/> belongs to, directly or through nested groups (Entra's transitive memberOf).</summary>
     public IReadOnlySet<Guid> GroupsOf(Guid principal)
     {
-        var groups = state.Groups;
+        var groups = _state.Groups;
         var found = new HashSet<Guid>();
         var pending = new Queue<Guid>([principal]);
         while (pending.TryDequeue(out var member))
@@ -127,9 +127,9 @@ public sealed class DirectoryStore
     /// <summary>Creates or replaces a group; its members must be service principals or groups of this directory.</summary>
     public GroupChange PutGroup(string objectId, string? displayName, IReadOnlyList<string>? members)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var errors = GroupErrors(state, objectId, displayName, members ?? []).ToArray();
+            var errors = GroupErrors(_state, objectId, displayName, members ?? []).ToArray();
             if (errors.Length > 0)
             {
                 return new GroupChange(GroupOutcome.Invalid, null, string.Join(" ", errors));
@@ -142,14 +142,14 @@ public sealed class DirectoryStore
                 Members = [.. (members ?? []).Select(m => Guid.Parse(m).ToString()).Distinct()],
             };
             var existing = FindGroup(objectId);
-            Commit(state with { Groups = [.. state.Groups.Where(g => g != existing), group] });
+            Commit(_state with { Groups = [.. _state.Groups.Where(g => g != existing), group] });
             return new GroupChange(existing is null ? GroupOutcome.Created : GroupOutcome.Updated, group, null);
         }
     }
 
     public GroupChange DeleteGroup(string objectId)
     {
-        lock (gate)
+        lock (_gate)
         {
             var existing = FindGroup(objectId);
             if (existing is null)
@@ -158,9 +158,9 @@ public sealed class DirectoryStore
             }
 
             // Entra drops a deleted group from the groups it was a member of.
-            var remaining = state.Groups.Where(g => g != existing)
+            var remaining = _state.Groups.Where(g => g != existing)
                 .Select(g => g with { Members = [.. g.Members.Where(m => !string.Equals(m, existing.ObjectId, StringComparison.OrdinalIgnoreCase))] });
-            Commit(state with { Groups = [.. remaining] });
+            Commit(_state with { Groups = [.. remaining] });
             return new GroupChange(GroupOutcome.Deleted, existing, null);
         }
     }
@@ -217,9 +217,9 @@ public sealed class DirectoryStore
 
         // The running issuer carries this run's port: stored as the placeholder, the credential still matches after a port change.
         credential = Unresolve(credential);
-        lock (gate)
+        lock (_gate)
         {
-            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            var identity = _state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
             if (identity is null)
             {
                 return new FederatedCredentialChange(FederatedCredentialOutcome.IdentityNotFound, UnknownIdentity(clientId));
@@ -241,16 +241,16 @@ public sealed class DirectoryStore
             }
 
             var updated = identity with { FederatedCredentials = [.. others, credential] };
-            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            Commit(_state with { Identities = [.. _state.Identities.Select(i => i == identity ? updated : i)] });
             return new FederatedCredentialChange(exists ? FederatedCredentialOutcome.Updated : FederatedCredentialOutcome.Created, null);
         }
     }
 
     public FederatedCredentialChange DeleteFederatedCredential(string clientId, string name)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            var identity = _state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
             if (identity is null)
             {
                 return new FederatedCredentialChange(FederatedCredentialOutcome.IdentityNotFound, UnknownIdentity(clientId));
@@ -264,7 +264,7 @@ public sealed class DirectoryStore
             }
 
             var updated = identity with { FederatedCredentials = remaining };
-            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            Commit(_state with { Identities = [.. _state.Identities.Select(i => i == identity ? updated : i)] });
             return new FederatedCredentialChange(FederatedCredentialOutcome.Deleted, null);
         }
     }
@@ -280,9 +280,9 @@ public sealed class DirectoryStore
                 "displayName must be at most 120 characters and lifetimeDays between 1 and 730 (Entra's limit for new secrets is two years).");
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            var identity = _state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
             if (identity is null)
             {
                 return new ClientSecretChange(ClientSecretOutcome.IdentityNotFound, null, null, UnknownIdentity(clientId));
@@ -302,16 +302,16 @@ public sealed class DirectoryStore
 
             var (secret, text) = ClientSecret.Create(displayName, now, lifetime);
             var updated = identity with { ClientSecrets = [.. identity.ClientSecrets, secret] };
-            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            Commit(_state with { Identities = [.. _state.Identities.Select(i => i == identity ? updated : i)] });
             return new ClientSecretChange(ClientSecretOutcome.Added, secret, text, null);
         }
     }
 
     public ClientSecretChange RemoveClientSecret(string clientId, Guid keyId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            var identity = state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
+            var identity = _state.Identities.FirstOrDefault(i => string.Equals(i.ClientId, clientId, StringComparison.OrdinalIgnoreCase));
             if (identity is null)
             {
                 return new ClientSecretChange(ClientSecretOutcome.IdentityNotFound, null, null, UnknownIdentity(clientId));
@@ -324,7 +324,7 @@ public sealed class DirectoryStore
             }
 
             var updated = identity with { ClientSecrets = remaining };
-            Commit(state with { Identities = [.. state.Identities.Select(i => i == identity ? updated : i)] });
+            Commit(_state with { Identities = [.. _state.Identities.Select(i => i == identity ? updated : i)] });
             return new ClientSecretChange(ClientSecretOutcome.Removed, null, null, null);
         }
     }
@@ -332,15 +332,15 @@ public sealed class DirectoryStore
     private void Commit(DirectoryState next)
     {
         // Save first: a change that cannot be persisted must not be served either.
-        file.Save(next);
-        state = next;
+        _file.Save(next);
+        _state = next;
     }
 
     private FederatedCredential Resolve(FederatedCredential credential) =>
-        credential.Issuer == ClusterIssuerPlaceholder ? credential with { Issuer = clusterIssuer.Issuer } : credential;
+        credential.Issuer == ClusterIssuerPlaceholder ? credential with { Issuer = _clusterIssuer.Issuer } : credential;
 
     private FederatedCredential Unresolve(FederatedCredential credential) =>
-        credential.Issuer == clusterIssuer.Issuer ? credential with { Issuer = ClusterIssuerPlaceholder } : credential;
+        credential.Issuer == _clusterIssuer.Issuer ? credential with { Issuer = ClusterIssuerPlaceholder } : credential;
 
     private static string UnknownGroup(string objectId) =>
         $"No group with object id '{objectId}' is in the emulator's directory; GET /admin/directory lists them.";

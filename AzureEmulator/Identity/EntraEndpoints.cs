@@ -83,7 +83,7 @@ public static class EntraEndpoints
         }
 
         metrics.RecordTokenExchange(clientId, "success");
-        logger.TokenIssued(clientId, form!.Scope);
+        IdentityLog.TokenIssued(logger, clientId, form!.Scope);
         SetNoCacheHeaders(context);
         await context.Response.WriteAsJsonAsync(response, context.RequestAborted);
     }
@@ -131,7 +131,7 @@ public static class EntraEndpoints
         var traceId = Activity.Current?.TraceId.ToString() is { } trace ? Guid.ParseExact(trace, "N").ToString() : Guid.NewGuid().ToString();
         var correlationId = Guid.TryParse(context.Request.Headers["client-request-id"], out var requestId) ? requestId.ToString() : Guid.NewGuid().ToString();
         var body = error.ToBody(time.GetUtcNow(), traceId, correlationId);
-        logger.TokenRefused(clientId, body.ErrorDescription);
+        IdentityLog.TokenRefused(logger, clientId, body.ErrorDescription);
         SetNoCacheHeaders(context);
         context.Response.StatusCode = error.Status;
         await context.Response.WriteAsJsonAsync(body, context.RequestAborted);

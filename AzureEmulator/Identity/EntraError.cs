@@ -62,13 +62,9 @@ public sealed record EntraError(int Status, string Error, int Code, string Messa
         $"No matching federated identity record found for presented assertion issuer '{issuer}'. Please check your federated identity credential " +
         $"Subject, Audience and Issuer against the presented assertion. {FederationDocs}");
 
-    public static EntraError AudienceMismatch(string audience) => new(401, "invalid_client", 700212,
-        $"No matching federated identity record found for presented assertion audience '{audience}'. Please check your federated identity credential " +
-        $"Subject, Audience and Issuer against the presented assertion. {FederationDocs}");
+    public static EntraError AudienceMismatch(string audience) => NoMatchingRecord(700212, "audience", audience);
 
-    public static EntraError SubjectMismatch(string subject) => new(401, "invalid_client", 700213,
-        $"No matching federated identity record found for presented assertion subject '{subject}'. Please check your federated identity credential " +
-        $"Subject, Audience and Issuer against the presented assertion. {FederationDocs}");
+    public static EntraError SubjectMismatch(string subject) => NoMatchingRecord(700213, "subject", subject);
 
     public static EntraError CaseOnlyMismatch(string field, string value) => new(401, "invalid_client", 7002138,
         $"No matching federated identity record found for presented assertion {field} '{value}'. The {field} matches with case-insensitive comparison, " +
@@ -103,6 +99,11 @@ public sealed record EntraError(int Status, string Error, int Code, string Messa
 
     private static string Format(DateTimeOffset? value) =>
         value?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture) ?? "(not set)";
+
+    /// <summary>Entra's one message for an assertion audience or subject that no federated credential names.</summary>
+    private static EntraError NoMatchingRecord(int code, string field, string value) => new(401, "invalid_client", code,
+        $"No matching federated identity record found for presented assertion {field} '{value}'. Please check your federated identity credential " +
+        $"Subject, Audience and Issuer against the presented assertion. {FederationDocs}");
 }
 
 /// <summary>The JSON body of an Entra token-endpoint error.</summary>

@@ -28,25 +28,25 @@ public sealed record IssuedAccessToken(string AccessToken, DateTimeOffset Issued
 /// </summary>
 public sealed class EntraSigningKeys
 {
-    private readonly RsaSecurityKey key;
-    private readonly X509Certificate2 certificate;
-    private readonly SigningCredentials signing;
-    private readonly TimeProvider time;
-    private readonly string issuerAuthority = "https://sts.windows.net/";
-    private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly RsaSecurityKey _key;
+    private readonly X509Certificate2 _certificate;
+    private readonly SigningCredentials _signing;
+    private readonly TimeProvider _time;
+    private readonly string _issuerAuthority = "https://sts.windows.net/";
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 
     public EntraSigningKeys(IOptions<EmulatorOptions> options, TimeProvider time)
     {
         var keyFile = Path.Combine(options.Value.StateDirectory, "keys", "entra-signing.pem");
-        key = RsaKeyFile.LoadOrCreate(keyFile);
-        certificate = LoadOrCreateCertificate(Path.ChangeExtension(keyFile, ".crt"), key.Rsa);
-        Thumbprint = Base64UrlEncoder.Encode(certificate.GetCertHash());
-        key.KeyId = Thumbprint;
+        _key = RsaKeyFile.LoadOrCreate(keyFile);
+        _certificate = LoadOrCreateCertificate(Path.ChangeExtension(keyFile, ".crt"), _key.Rsa);
+        Thumbprint = Base64UrlEncoder.Encode(_certificate.GetCertHash());
+        _key.KeyId = Thumbprint;
         // An X.509 key makes the token handler write x5t; the kid is Entra's form of the same thumbprint.
-        signing = new X509SigningCredentials(certificate.CopyWithPrivateKey(key.Rsa), SecurityAlgorithms.RsaSha256);
-        signing.Key.KeyId = Thumbprint;
-        this.time = time;
-        ValidationKeys = [new RsaSecurityKey(key.Rsa.ExportParameters(includePrivateParameters: false)) { KeyId = key.KeyId }];
+        _signing = new X509SigningCredentials(_certificate.CopyWithPrivateKey(_key.Rsa), SecurityAlgorithms.RsaSha256);
+        _signing.Key.KeyId = Thumbprint;
+        _time = time;
+        ValidationKeys = [new RsaSecurityKey(_key.Rsa.ExportParameters(includePrivateParameters: false)) { KeyId = _key.KeyId }];
     }
 
     /// <summary>x5t and kid of access tokens: the base64url SHA-1 thumbprint of the signing certificate.</summary>
@@ -60,20 +60,20 @@ public sealed class EntraSigningKeys
     {
         get
         {
-            var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
+            var parameters = _key.Rsa.ExportParameters(includePrivateParameters: false);
             return new([new EntraJwk("RSA", "sig", Thumbprint, Thumbprint, Base64UrlEncoder.Encode(parameters.Modulus), Base64UrlEncoder.Encode(parameters.Exponent),
-                [Convert.ToBase64String(certificate.RawData)])]);
+                [Convert.ToBase64String(_certificate.RawData)])]);
         }
     }
 
     /// <summary>The iss of access tokens for a tenant (v1 form, as in real ARM tokens).</summary>
-    public string IssuerFor(string tenantId) => issuerAuthority + tenantId + "/";
+    public string IssuerFor(string tenantId) => _issuerAuthority + tenantId + "/";
 
     public string CreateAccessToken(AccessTokenRequest request) => Issue(request).AccessToken;
 
     public IssuedAccessToken Issue(AccessTokenRequest request)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var issuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
         var expiresOn = issuedAt + request.Lifetime;
         var issuer = IssuerFor(request.TenantId);
@@ -99,10 +99,10 @@ public sealed class EntraSigningKeys
             claims["xms_mirid"] = mirid;
         }
 
-        var token = handler.CreateToken(new SecurityTokenDescriptor
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Claims = claims,
-            SigningCredentials = signing,
+            SigningCredentials = _signing,
             Subject = new ClaimsIdentity(),
         });
         return new IssuedAccessToken(token, issuedAt, expiresOn);

@@ -15,8 +15,8 @@ public sealed class ServiceAccountTokenProjector(
     TimeProvider time,
     ILogger<ServiceAccountTokenProjector> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim rotateNow = new(0);
-    private readonly Lock gate = new();
+    private readonly SemaphoreSlim _rotateNow = new(0);
+    private readonly Lock _gate = new();
 
     /// <summary>The token currently in the file; null before the first write or when no file is configured.</summary>
     public ServiceAccountToken? Current { get; private set; }
@@ -32,7 +32,7 @@ public sealed class ServiceAccountTokenProjector(
         }
 
         var token = Write();
-        rotateNow.Release();
+        _rotateNow.Release();
         return token;
     }
 
@@ -40,7 +40,7 @@ public sealed class ServiceAccountTokenProjector(
     {
         if (TokenFile is null)
         {
-            logger.NoTokenFile();
+            IdentityLog.NoTokenFile(logger);
             return;
         }
 
@@ -65,7 +65,7 @@ public sealed class ServiceAccountTokenProjector(
             try
             {
                 // Woken by RotateNow (already written) or by the 80 % mark (write now).
-                await rotateNow.WaitAsync(timeout.Token);
+                await _rotateNow.WaitAsync(timeout.Token);
                 continue;
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -78,7 +78,7 @@ public sealed class ServiceAccountTokenProjector(
 
     private ServiceAccountToken Write()
     {
-        lock (gate)
+        lock (_gate)
         {
             var token = issuer.MintServiceAccountToken();
             var path = Path.GetFullPath(TokenFile!);
@@ -87,7 +87,7 @@ public sealed class ServiceAccountTokenProjector(
             PrivateFiles.WriteAllText(temp, token.Token);
             File.Move(temp, path, overwrite: true);
             Current = token;
-            logger.TokenFileWritten(issuer.Subject, path, token.ExpiresOn);
+            IdentityLog.TokenFileWritten(logger, issuer.Subject, path, token.ExpiresOn);
             return token;
         }
     }
@@ -101,7 +101,7 @@ public sealed class ServiceAccountTokenProjector(
 
     public override void Dispose()
     {
-        rotateNow.Dispose();
+        _rotateNow.Dispose();
         base.Dispose();
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class TokenExchange(
 
     private static readonly string[] ArmResources = ["https://management.azure.com", "https://management.core.windows.net"];
 
-    private readonly JsonWebTokenHandler handler = new();
+    private readonly JsonWebTokenHandler _handler = new();
 
     public async Task<(TokenResponse? Response, EntraError? Error)> ExchangeAsync(string tenant, TokenRequestForm form)
     {
@@ -283,7 +283,7 @@ public sealed partial class TokenExchange(
             IssuerSigningKeys = clusterIssuer.ValidationKeys,
             TryAllIssuerSigningKeys = false,
         };
-        var result = await handler.ValidateTokenAsync(assertion, parameters);
+        var result = await _handler.ValidateTokenAsync(assertion, parameters);
         return result.IsValid ? null : result.Exception switch
         {
             SecurityTokenInvalidAlgorithmException => EntraError.SignatureInvalid("The assertion must be signed with RS256."),

@@ -9,7 +9,7 @@ namespace AzureEmulator.State;
 /// </summary>
 public sealed class JsonStateFile<T>(string path, JsonSerializerOptions serializerOptions) where T : class
 {
-    private readonly Lock gate = new();
+    private readonly Lock _gate = new();
 
     public string Path { get; } = path;
 
@@ -35,7 +35,7 @@ public sealed class JsonStateFile<T>(string path, JsonSerializerOptions serializ
 
     public void Save(T state)
     {
-        lock (gate)
+        lock (_gate)
         {
             var temp = $"{Path}.{Environment.ProcessId}.tmp";
             using (var stream = PrivateFiles.Create(temp))

@@ -8,7 +8,7 @@ namespace AzureEmulator.State;
 /// back (POST /admin/state/reset). Changes made through Try-it or the admin API survive restarts; this is how a
 /// person sees that and starts from scratch without deleting files.
 /// </summary>
-public static class StateAdminApi
+public static partial class StateAdminApi
 {
     public static RouteGroupBuilder MapStateAdmin(this RouteGroupBuilder admin)
     {
@@ -18,7 +18,8 @@ public static class StateAdminApi
         {
             directory.ResetToSeed();
             authorization.ResetToSeed();
-            loggers.CreateLogger(typeof(StateAdminApi)).StateReset(directory.StatePath, authorization.StatePath);
+            var logger = loggers.CreateLogger(typeof(StateAdminApi));
+            LogStateReset(logger, directory.StatePath, authorization.StatePath);
             return TypedResults.Ok(Report(directory, authorization));
         }).WithSummary("Puts role definitions, role assignments, identities, federated credentials and groups back as seeded.");
         return admin;
@@ -29,10 +30,7 @@ public static class StateAdminApi
         var differences = SeedDrift.Compare(directory.Seed, directory.Saved, authorization.Seed, authorization.Snapshot.State);
         return new SeedDriftReport(differences.Count > 0, differences, [directory.StatePath, authorization.StatePath]);
     }
-}
 
-internal static partial class StateLog
-{
-    [LoggerMessage(1, LogLevel.Information, "State reset to the seed: {DirectoryFile} and {AuthorizationFile} rewritten")]
-    public static partial void StateReset(this ILogger logger, string directoryFile, string authorizationFile);
+    [LoggerMessage(Level = LogLevel.Information, Message = "State reset to the seed: {DirectoryFile} and {AuthorizationFile} rewritten")]
+    private static partial void LogStateReset(ILogger logger, string directoryFile, string authorizationFile);
 }

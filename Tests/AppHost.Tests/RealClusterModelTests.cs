@@ -9,14 +9,14 @@ public sealed class RealClusterModelTests : IDisposable
     private const string ClientId = "0b9f2a4c-1111-4222-8333-944455556666";
     private const string TenantId = "72f988bf-0000-4000-8000-000000000001";
     private const string SubscriptionId = "11111111-2222-4333-8444-555555555555";
-    private readonly string tokenFile = Path.GetTempFileName();
+    private readonly string _tokenFile = Path.GetTempFileName();
 
     [Fact(Timeout = 120_000)]
     public async Task RealCluster_WithTokenFileAndIds_HasNoEmulatorAndGivesTheApiTheWebhooksVariablesForRealAzure()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--RealCluster:TokenFile={tokenFile}", $"--RealCluster:ClientId={ClientId}", $"--RealCluster:TenantId={TenantId}",
+            [$"--RealCluster:TokenFile={_tokenFile}", $"--RealCluster:ClientId={ClientId}", $"--RealCluster:TenantId={TenantId}",
                 $"--RealCluster:SubscriptionId={SubscriptionId}"], ct);
 
         var api = (IResourceWithEnvironment)builder.Resources.Single(r => r.Name == "api");
@@ -27,7 +27,7 @@ public sealed class RealClusterModelTests : IDisposable
         Assert.DoesNotContain(builder.Resources, r => r.Name == "emulator");
         Assert.Equal(ClientId, apiEnvironment["AZURE_CLIENT_ID"]);
         Assert.Equal(TenantId, apiEnvironment["AZURE_TENANT_ID"]);
-        Assert.Equal(tokenFile, apiEnvironment["AZURE_FEDERATED_TOKEN_FILE"]);
+        Assert.Equal(_tokenFile, apiEnvironment["AZURE_FEDERATED_TOKEN_FILE"]);
         Assert.Equal("https://login.microsoftonline.com/", apiEnvironment["AZURE_AUTHORITY_HOST"]);
         Assert.Equal(SubscriptionId, apiEnvironment["AZURE_SUBSCRIPTION_ID"]);
         // ARM is the api's default, management.azure.com; nothing may point it or TLS trust at an emulator.
@@ -43,7 +43,7 @@ public sealed class RealClusterModelTests : IDisposable
         var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
             await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-                [$"--RealCluster:TokenFile={tokenFile}", $"--RealCluster:ClientId={ClientId}"], TestContext.Current.CancellationToken);
+                [$"--RealCluster:TokenFile={_tokenFile}", $"--RealCluster:ClientId={ClientId}"], TestContext.Current.CancellationToken);
         });
 
         var message = Flatten(error);
@@ -83,5 +83,5 @@ public sealed class RealClusterModelTests : IDisposable
         string.Join(" | ", Enumerable.Repeat(error, 1).Concat(error is AggregateException a ? a.InnerExceptions : [])
             .SelectMany(e => new[] { e.Message, e.InnerException?.Message ?? "" }));
 
-    public void Dispose() => File.Delete(tokenFile);
+    public void Dispose() => File.Delete(_tokenFile);
 }

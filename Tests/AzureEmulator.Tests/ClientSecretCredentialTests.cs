@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Identity.Client;
@@ -18,7 +15,7 @@ public sealed class ClientSecretCredentialTests(EmulatorFixture emulator) : ICla
     public async Task GetToken_WithAnAddedSecret_IssuesAV1TokenThatArmAccepts_AndTheSecretIsShownOnlyOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var added = await AddSecretAsync(SeedDirectory.OperatorClientId, ct);
+        var added = await AddSecretAsync(SeedIds.OperatorClientId, ct);
         var secretText = added["secretText"]!.GetValue<string>();
 
         var token = await Credential(secretText).GetTokenAsync(ArmScope, ct);
@@ -28,23 +25,23 @@ public sealed class ClientSecretCredentialTests(EmulatorFixture emulator) : ICla
         var subscriptions = await http.GetFromJsonAsync<JsonNode>("/subscriptions?api-version=2022-12-01", ct);
 
         var jwt = new JsonWebToken(token.Token);
-        Assert.Equal(SeedDirectory.OperatorClientId, jwt.GetPayloadValue<string>("appid"));
-        Assert.Equal(SeedDirectory.OperatorObjectId, jwt.GetPayloadValue<string>("oid"));
+        Assert.Equal(SeedIds.OperatorClientId, jwt.GetPayloadValue<string>("appid"));
+        Assert.Equal(SeedIds.OperatorObjectId, jwt.GetPayloadValue<string>("oid"));
         Assert.Equal(secretText[..3], added["hint"]!.GetValue<string>());
         Assert.Equal(40, secretText.Length);
         Assert.DoesNotContain(secretText, directory, StringComparison.Ordinal);
         Assert.Contains(added["keyId"]!.GetValue<string>(), directory, StringComparison.Ordinal);
-        Assert.Equal(SeedDirectory.SubscriptionId, subscriptions!["value"]![0]!["subscriptionId"]!.GetValue<string>());
+        Assert.Equal(SeedIds.SubscriptionId, subscriptions!["value"]![0]!["subscriptionId"]!.GetValue<string>());
     }
 
     [Fact(Timeout = 60_000)]
     public async Task GetToken_WithAWrongSecret_FailsInvalidClient7000215()
     {
         var ct = TestContext.Current.CancellationToken;
-        await AddSecretAsync(SeedDirectory.ReaderLessClientId, ct);
+        await AddSecretAsync(SeedIds.ReaderLessClientId, ct);
 
         var failure = await Assert.ThrowsAsync<AuthenticationFailedException>(async () =>
-            await Credential("not-the-secret", SeedDirectory.ReaderLessClientId).GetTokenAsync(ArmScope, ct));
+            await Credential("not-the-secret", SeedIds.ReaderLessClientId).GetTokenAsync(ArmScope, ct));
 
         var entra = Assert.IsType<MsalServiceException>(failure.InnerException);
         Assert.Equal(401, entra.StatusCode);
@@ -56,9 +53,9 @@ public sealed class ClientSecretCredentialTests(EmulatorFixture emulator) : ICla
     public async Task GetToken_AfterTheSecretIsDeleted_Fails7000215()
     {
         var ct = TestContext.Current.CancellationToken;
-        var added = await AddSecretAsync(SeedDirectory.OperatorClientId, ct);
+        var added = await AddSecretAsync(SeedIds.OperatorClientId, ct);
         using var http = emulator.CreateClient();
-        var deleted = await http.DeleteAsync(new Uri($"/admin/identities/{SeedDirectory.OperatorClientId}/client-secrets/{added["keyId"]}", UriKind.Relative), ct);
+        var deleted = await http.DeleteAsync(new Uri($"/admin/identities/{SeedIds.OperatorClientId}/client-secrets/{added["keyId"]}", UriKind.Relative), ct);
 
         var failure = await Assert.ThrowsAsync<AuthenticationFailedException>(async () =>
             await Credential(added["secretText"]!.GetValue<string>()).GetTokenAsync(ArmScope, ct));
@@ -72,10 +69,10 @@ public sealed class ClientSecretCredentialTests(EmulatorFixture emulator) : ICla
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = emulator.CreateClient();
-        var response = await http.PostAsync(new Uri($"/{SeedDirectory.TenantId}/oauth2/v2.0/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        var response = await http.PostAsync(new Uri($"/{SeedIds.TenantId}/oauth2/v2.0/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = SeedDirectory.OperatorClientId,
+            ["client_id"] = SeedIds.OperatorClientId,
             ["scope"] = "https://management.azure.com/.default",
         }), ct);
         var body = await response.Content.ReadFromJsonAsync<JsonNode>(ct);
@@ -89,15 +86,15 @@ public sealed class ClientSecretCredentialTests(EmulatorFixture emulator) : ICla
     public async Task AdminAddSecret_ForAManagedIdentity_IsRefusedWithAReason()
     {
         using var http = emulator.CreateClient();
-        var response = await http.PostAsJsonAsync($"/admin/identities/{SeedDirectory.ApiClientId}/client-secrets", new { displayName = "nope" }, TestContext.Current.CancellationToken);
+        var response = await http.PostAsJsonAsync($"/admin/identities/{SeedIds.ApiClientId}/client-secrets", new { displayName = "nope" }, TestContext.Current.CancellationToken);
         var problem = await response.Content.ReadFromJsonAsync<JsonNode>(TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("managed identities no client secrets", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    private ClientSecretCredential Credential(string secret, string clientId = SeedDirectory.OperatorClientId) =>
-        new(SeedDirectory.TenantId, clientId, secret, new ClientSecretCredentialOptions
+    private ClientSecretCredential Credential(string secret, string? clientId = null) =>
+        new(SeedIds.TenantId, clientId ?? SeedIds.OperatorClientId, secret, new ClientSecretCredentialOptions
         {
             AuthorityHost = emulator.Origin,
             DisableInstanceDiscovery = true,

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using AzureEmulator.Identity;
 using AzureEmulator.State;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,29 +13,29 @@ public sealed class DirectoryStateTests : IDisposable
     // Each test starts one or two emulators (CA, signing keys, Kestrel): sized for a 2-core machine busy with other work.
     private const int EmulatorStartsTimeout = 180_000;
 
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("roleviewer-emulator-state-").FullName;
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("roleviewer-emulator-state-").FullName;
 
     [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task FederatedCredential_WhenPut_SurvivesRestart()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var credential = new { issuer = "https://oidc.example.test/cluster-02/", subject = "system:serviceaccount:ops:tool", audiences = TokenExchangeAudience };
-        await using (var first = new EmulatorOnState(stateDirectory))
+        await using (var first = new EmulatorOnState(_stateDirectory))
         {
             await first.InitializeAsync();
             using var client = first.CreateClient();
-            var put = await client.PutAsJsonAsync($"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/ops-tool", credential, cancellationToken);
+            var put = await client.PutAsJsonAsync($"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/ops-tool", credential, cancellationToken);
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        await using var second = new EmulatorOnState(stateDirectory);
+        await using var second = new EmulatorOnState(_stateDirectory);
         await second.InitializeAsync();
         using var again = second.CreateClient();
         var view = await again.GetFromJsonAsync<DirectoryView>("/admin/directory", cancellationToken);
 
-        var saved = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedDirectory.OperatorClientId).FederatedCredentials);
+        var saved = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedIds.OperatorClientId).FederatedCredentials);
         Assert.Equal(("ops-tool", credential.issuer, credential.subject), (saved.Name, saved.Issuer, saved.Subject));
-        Assert.Empty(Directory.GetFiles(stateDirectory, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_stateDirectory, "*.tmp"));
     }
 
     [Fact(Timeout = EmulatorStartsTimeout)]
@@ -45,34 +43,34 @@ public sealed class DirectoryStateTests : IDisposable
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         const string subject = "system:serviceaccount:ops:follows-the-port";
-        await using (var first = new EmulatorOnState(stateDirectory))
+        await using (var first = new EmulatorOnState(_stateDirectory))
         {
             await first.InitializeAsync();
             using var client = first.CreateClient();
             var issuer = first.Services.GetRequiredService<ClusterIssuer>().Issuer;
-            var put = await client.PutAsJsonAsync($"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/ops-tool",
+            var put = await client.PutAsJsonAsync($"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/ops-tool",
                 new { issuer, subject, audiences = TokenExchangeAudience }, cancellationToken);
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
 
-        var saved = await File.ReadAllTextAsync(Path.Combine(stateDirectory, "directory.json"), cancellationToken);
-        await using var second = new EmulatorOnState(stateDirectory);
+        var saved = await File.ReadAllTextAsync(Path.Combine(_stateDirectory, "directory.json"), cancellationToken);
+        await using var second = new EmulatorOnState(_stateDirectory);
         await second.InitializeAsync();
         using var again = second.CreateClient();
         var view = await again.GetFromJsonAsync<DirectoryView>("/admin/directory", cancellationToken);
 
         Assert.DoesNotContain("/oidc/", saved, StringComparison.Ordinal);
-        var credential = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedDirectory.OperatorClientId).FederatedCredentials);
+        var credential = Assert.Single(view!.Directory.Identities.Single(i => i.ClientId == SeedIds.OperatorClientId).FederatedCredentials);
         Assert.Equal((second.Services.GetRequiredService<ClusterIssuer>().Issuer, subject), (credential.Issuer, credential.Subject));
     }
 
     [Fact(Timeout = EmulatorStartsTimeout)]
     public async Task Start_WhenDirectoryStateIsDamaged_FailsNamingFileAndLeavesItUntouched()
     {
-        var path = Path.Combine(stateDirectory, "directory.json");
+        var path = Path.Combine(_stateDirectory, "directory.json");
         const string damaged = "{\"tenantId\": \"8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21\", \"identities\": [ {";
         await File.WriteAllTextAsync(path, damaged, TestContext.Current.CancellationToken);
-        await using var emulator = new EmulatorOnState(stateDirectory);
+        await using var emulator = new EmulatorOnState(_stateDirectory);
 
         var error = await Record.ExceptionAsync(async () => await emulator.InitializeAsync());
 
@@ -85,7 +83,7 @@ public sealed class DirectoryStateTests : IDisposable
     public async Task PutFederatedCredential_BeyondTwenty_Answers409()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var emulator = new EmulatorOnState(stateDirectory);
+        await using var emulator = new EmulatorOnState(_stateDirectory);
         await emulator.InitializeAsync();
         using var client = emulator.CreateClient();
 
@@ -93,7 +91,7 @@ public sealed class DirectoryStateTests : IDisposable
         for (var i = 1; i <= FederatedCredentialRules.MaxPerIdentity + 1; i++)
         {
             last = await client.PutAsJsonAsync(
-                $"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/fic-{i:00}",
+                $"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/fic-{i:00}",
                 new { issuer = "{clusterIssuer}", subject = $"system:serviceaccount:ns:sa-{i}", audiences = TokenExchangeAudience },
                 cancellationToken);
             if (i <= FederatedCredentialRules.MaxPerIdentity)
@@ -110,12 +108,12 @@ public sealed class DirectoryStateTests : IDisposable
     public async Task PutFederatedCredential_WithTwoAudiences_Answers400()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        await using var emulator = new EmulatorOnState(stateDirectory);
+        await using var emulator = new EmulatorOnState(_stateDirectory);
         await emulator.InitializeAsync();
         using var client = emulator.CreateClient();
 
         var response = await client.PutAsJsonAsync(
-            $"/admin/identities/{SeedDirectory.ApiClientId}/federated-credentials/two-audiences",
+            $"/admin/identities/{SeedIds.ApiClientId}/federated-credentials/two-audiences",
             new { issuer = "https://issuer.example.test/", subject = "s", audiences = TwoAudiences },
             cancellationToken);
 
@@ -129,7 +127,7 @@ public sealed class DirectoryStateTests : IDisposable
     {
         try
         {
-            Directory.Delete(stateDirectory, recursive: true);
+            Directory.Delete(_stateDirectory, recursive: true);
         }
         catch (IOException)
         {

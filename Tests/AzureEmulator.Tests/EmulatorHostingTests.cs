@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using AzureEmulator.Identity;
 
 namespace AzureEmulator.Tests;
@@ -13,8 +11,8 @@ public sealed class EmulatorHostingTests(EmulatorFixture emulator) : IClassFixtu
 
         var view = await client.GetFromJsonAsync<DirectoryView>("/admin/directory", TestContext.Current.CancellationToken);
 
-        Assert.Equal(SeedDirectory.TenantId, view!.Directory.TenantId);
-        var fic = Assert.Single(view.Directory.Identities.Single(i => i.ClientId == SeedDirectory.ApiClientId).FederatedCredentials);
+        Assert.Equal(SeedIds.TenantId, view!.Directory.TenantId);
+        var fic = Assert.Single(view.Directory.Identities.Single(i => i.ClientId == SeedIds.ApiClientId).FederatedCredentials);
         Assert.Equal(view.ClusterIssuer, fic.Issuer);
         Assert.StartsWith(emulator.Origin.ToString().TrimEnd('/'), view.ClusterIssuer, StringComparison.Ordinal);
         Assert.EndsWith("/", view.ClusterIssuer, StringComparison.Ordinal);

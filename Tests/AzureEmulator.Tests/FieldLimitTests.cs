@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Azure.Core;
 using AzureEmulator.Arm;
 using AzureEmulator.Identity;
@@ -36,7 +33,7 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
         using var client = emulator.CreateClient();
 
         using var response = await client.PutAsJsonAsync(
-            $"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/{name}",
+            $"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/{name}",
             new { issuer, subject, audiences = new[] { audience }, description },
             TestContext.Current.CancellationToken);
 
@@ -52,10 +49,10 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
         var name = "c" + new string('x', 119);
 
         using var response = await client.PutAsJsonAsync(
-            $"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/{name}",
+            $"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/{name}",
             new { issuer = "{clusterIssuer}", subject = new string('s', Cap), audiences = new[] { new string('a', Cap) }, description = new string('d', Cap) },
             ct);
-        using var deleted = await client.DeleteAsync(new Uri($"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/{name}", UriKind.Relative), ct);
+        using var deleted = await client.DeleteAsync(new Uri($"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/{name}", UriKind.Relative), ct);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
@@ -87,7 +84,7 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
         using var client = emulator.CreateClient();
 
         using var response = await client.PostAsJsonAsync("/admin/tokens",
-            new { clientId = SeedDirectory.OperatorClientId, resource = "https://" + new string('r', Cap) }, TestContext.Current.CancellationToken);
+            new { clientId = SeedIds.OperatorClientId, resource = "https://" + new string('r', Cap) }, TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains($"resource must be at most {Cap}", await DetailAsync(response), StringComparison.Ordinal);
@@ -126,7 +123,7 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
             properties = new
             {
                 roleDefinitionId = ArmClient.RoleId(Reader),
-                principalId = SeedDirectory.ReaderLessObjectId,
+                principalId = SeedIds.ReaderLessObjectId,
                 principalType = "ServicePrincipal",
                 description,
                 condition,
@@ -134,7 +131,7 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
             },
         };
 
-        var (status, error, _) = await new ArmClient(emulator, SeedDirectory.OperatorClientId).SendAsync(RequestMethod.Put, AssignmentUrl(), body, TestContext.Current.CancellationToken);
+        var (status, error, _) = await new ArmClient(emulator, SeedIds.OperatorClientId).SendAsync(RequestMethod.Put, AssignmentUrl(), body, TestContext.Current.CancellationToken);
 
         Assert.Equal((400, code), (status, error!["error"]!["code"]!.GetValue<string>()));
         Assert.Contains(expected, error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -143,9 +140,9 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
     [Fact(Timeout = 60_000)]
     public async Task PutAssignment_WhenPrincipalTypeIsNotArmsEnumeration_Answers400ListingTheAcceptedValues()
     {
-        var body = new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = SeedDirectory.ReaderLessObjectId, principalType = "Robot" } };
+        var body = new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = SeedIds.ReaderLessObjectId, principalType = "Robot" } };
 
-        var (status, error, _) = await new ArmClient(emulator, SeedDirectory.OperatorClientId).SendAsync(RequestMethod.Put, AssignmentUrl(), body, TestContext.Current.CancellationToken);
+        var (status, error, _) = await new ArmClient(emulator, SeedIds.OperatorClientId).SendAsync(RequestMethod.Put, AssignmentUrl(), body, TestContext.Current.CancellationToken);
 
         Assert.Equal(400, status);
         Assert.Contains("'principalType' has the value 'Robot'; accepted values are User, Group, ServicePrincipal", error!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -155,10 +152,10 @@ public sealed class FieldLimitTests(EmulatorFixture emulator) : IClassFixture<Em
     public async Task PutAssignment_WhenDescriptionIsAtItsCap_IsCreated()
     {
         var ct = TestContext.Current.CancellationToken;
-        var arm = new ArmClient(emulator, SeedDirectory.OperatorClientId);
+        var arm = new ArmClient(emulator, SeedIds.OperatorClientId);
         var url = AssignmentUrl();
         var description = new string('d', RoleAssignmentValidation.MaxDescriptionLength);
-        var body = new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = SeedDirectory.ReaderLessObjectId, principalType = "ServicePrincipal", description } };
+        var body = new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = SeedIds.ReaderLessObjectId, principalType = "ServicePrincipal", description } };
 
         var (status, created, _) = await arm.SendAsync(RequestMethod.Put, url, body, ct);
         await arm.SendAsync(RequestMethod.Delete, url, null, ct);

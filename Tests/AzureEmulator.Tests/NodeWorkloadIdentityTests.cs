@@ -11,7 +11,7 @@ public sealed class NodeWorkloadIdentityTests(EmulatorFixture emulator) : IClass
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         await emulator.ReadTokenFileAsync(cancellationToken);
-        var before = await emulator.CountTokenExchangesAsync(SeedDirectory.ApiClientId, "success", cancellationToken);
+        var before = await emulator.CountTokenExchangesAsync(SeedIds.ApiClientId, "success", cancellationToken);
         var environment = new Dictionary<string, string>(emulator.WebhookEnvironment())
         {
             ["NODE_EXTRA_CA_CERTS"] = emulator.CaCertificatePath,
@@ -24,8 +24,8 @@ public sealed class NodeWorkloadIdentityTests(EmulatorFixture emulator) : IClass
         var token = new JsonWebToken(result.RootElement.GetProperty("token").GetString());
         Assert.True(result.RootElement.GetProperty("sameToken").GetBoolean());
         Assert.Equal("https://management.azure.com", token.GetPayloadValue<string>("aud"));
-        Assert.Equal(SeedDirectory.ApiObjectId, token.GetPayloadValue<string>("oid"));
-        Assert.Equal(before + 1, await emulator.CountTokenExchangesAsync(SeedDirectory.ApiClientId, "success", cancellationToken));
+        Assert.Equal(SeedIds.ApiObjectId, token.GetPayloadValue<string>("oid"));
+        Assert.Equal(before + 1, await emulator.CountTokenExchangesAsync(SeedIds.ApiClientId, "success", cancellationToken));
     }
 
     [Fact(Timeout = 180_000)]
@@ -34,7 +34,7 @@ public sealed class NodeWorkloadIdentityTests(EmulatorFixture emulator) : IClass
         var cancellationToken = TestContext.Current.CancellationToken;
         await emulator.ReadTokenFileAsync(cancellationToken);
         // The operator principal trusts no service account, so the exchange fails like a renamed service account does.
-        var environment = new Dictionary<string, string>(emulator.WebhookEnvironment(clientId: SeedDirectory.OperatorClientId))
+        var environment = new Dictionary<string, string>(emulator.WebhookEnvironment(clientId: SeedIds.OperatorClientId))
         {
             ["NODE_EXTRA_CA_CERTS"] = emulator.CaCertificatePath,
         };

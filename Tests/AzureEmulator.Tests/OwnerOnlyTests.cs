@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -24,7 +22,7 @@ public sealed class OwnerOnlyTests(EmulatorFixture emulator) : IClassFixture<Emu
         using var client = emulator.CreateAnonymousClient();
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative))
         {
-            Content = method == "GET" ? null : JsonContent.Create(new { clientId = SeedDirectory.OperatorClientId, resource = "https://management.azure.com/" }),
+            Content = method == "GET" ? null : JsonContent.Create(new { clientId = SeedIds.OperatorClientId, resource = "https://management.azure.com/" }),
         };
 
         using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
@@ -102,7 +100,7 @@ public sealed class OwnerOnlyTests(EmulatorFixture emulator) : IClassFixture<Emu
         var claims = new Dictionary<string, object>
         {
             ["iss"] = emulator.Origin.ToString(),
-            ["sub"] = SeedDirectory.ApiSubject,
+            ["sub"] = SeedIds.ApiSubject,
             ["aud"] = "api://AzureADTokenExchange",
             ["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
         };
@@ -128,7 +126,7 @@ public sealed class OwnerOnlyTests(EmulatorFixture emulator) : IClassFixture<Emu
         using var client = emulator.CreateClient();
         // A change makes the emulator save its directory state.
         (await client.PutAsJsonAsync("/admin/groups/b7e1c3a5-9d2f-4e8b-a6c4-0f2e4d6b8a1c",
-            new { displayName = "sg-owner-only-test", members = new[] { SeedDirectory.ApiObjectId } }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+            new { displayName = "sg-owner-only-test", members = new[] { SeedIds.ApiObjectId } }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
         var files = Directory.EnumerateFiles(emulator.StateDirectory, "*", SearchOption.AllDirectories).ToList();
         Assert.Contains(files, f => f.EndsWith("ca.key", StringComparison.Ordinal));

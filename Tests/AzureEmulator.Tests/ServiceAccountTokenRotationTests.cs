@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using AzureEmulator.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -25,7 +23,7 @@ public sealed class ServiceAccountTokenRotationTests(ShortLivedTokenEmulatorFixt
         Assert.False(text.EndsWith('\n'));
         Assert.Equal("RS256", token.Alg);
         Assert.EndsWith("/", token.Issuer, StringComparison.Ordinal);
-        Assert.Equal(SeedDirectory.ApiSubject, token.Subject);
+        Assert.Equal(SeedIds.ApiSubject, token.Subject);
         Assert.Equal(["api://AzureADTokenExchange"], token.Audiences);
         Assert.Equal(token.GetPayloadValue<long>("iat"), token.GetPayloadValue<long>("nbf"));
         Assert.Equal(10, token.GetPayloadValue<long>("exp") - token.GetPayloadValue<long>("iat"));

@@ -7,10 +7,10 @@ public static class TokenEndpointClient
 
     public static Task<HttpResponseMessage> ExchangeAsync(
         HttpClient client, string assertion, CancellationToken cancellationToken,
-        string clientId = SeedDirectory.ApiClientId, string scope = "https://management.azure.com//.default", string tenant = SeedDirectory.TenantId) =>
-        client.PostAsync(new Uri($"/{tenant}/oauth2/v2.0/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        string? clientId = null, string scope = "https://management.azure.com//.default", string? tenant = null) =>
+        client.PostAsync(new Uri($"/{tenant ?? SeedIds.TenantId}/oauth2/v2.0/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["client_id"] = clientId,
+            ["client_id"] = clientId ?? SeedIds.ApiClientId,
             ["client_assertion_type"] = JwtBearer,
             ["client_assertion"] = assertion,
             ["scope"] = scope,

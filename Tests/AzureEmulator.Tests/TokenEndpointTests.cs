@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using AzureEmulator.Identity;
@@ -78,13 +76,13 @@ public sealed class TokenEndpointTests(EmulatorFixture emulator) : IClassFixture
         var cancellationToken = TestContext.Current.CancellationToken;
         using var client = emulator.CreateClient();
 
-        using var document = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/{SeedDirectory.TenantId}/v2.0/.well-known/openid-configuration", UriKind.Relative), cancellationToken));
+        using var document = JsonDocument.Parse(await client.GetStringAsync(new Uri($"/{SeedIds.TenantId}/v2.0/.well-known/openid-configuration", UriKind.Relative), cancellationToken));
         var keys = await client.GetFromJsonAsync<JwksDocument>(new Uri(document.RootElement.GetProperty("jwks_uri").GetString()!), cancellationToken);
         var discovery = await client.GetAsync(new Uri("/common/discovery/instance?api-version=1.1", UriKind.Relative), cancellationToken);
 
         var origin = emulator.Origin.ToString().TrimEnd('/');
-        Assert.Equal($"{origin}/{SeedDirectory.TenantId}/v2.0", document.RootElement.GetProperty("issuer").GetString());
-        Assert.Equal($"{origin}/{SeedDirectory.TenantId}/oauth2/v2.0/token", document.RootElement.GetProperty("token_endpoint").GetString());
+        Assert.Equal($"{origin}/{SeedIds.TenantId}/v2.0", document.RootElement.GetProperty("issuer").GetString());
+        Assert.Equal($"{origin}/{SeedIds.TenantId}/oauth2/v2.0/token", document.RootElement.GetProperty("token_endpoint").GetString());
         Assert.Equal(emulator.Services.GetRequiredService<EntraSigningKeys>().ValidationKeys[0].KeyId, Assert.Single(keys!.Keys).Kid);
         Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
     }
@@ -163,11 +161,11 @@ public sealed class TokenEndpointTests(EmulatorFixture emulator) : IClassFixture
 
     private static FuzzRequest MalformedRequest(Random random, int index, string assertion)
     {
-        var path = $"/{SeedDirectory.TenantId}/oauth2/v2.0/token";
+        var path = $"/{SeedIds.TenantId}/oauth2/v2.0/token";
         var kind = index % 14;
         var fields = new Dictionary<string, string>
         {
-            ["client_id"] = SeedDirectory.ApiClientId,
+            ["client_id"] = SeedIds.ApiClientId,
             ["client_assertion_type"] = TokenEndpointClient.JwtBearer,
             ["client_assertion"] = assertion,
             ["scope"] = "https://management.azure.com//.default",

@@ -1,7 +1,5 @@
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Identity;
 using AzureEmulator.Identity;
@@ -22,7 +20,7 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
     public async Task GetToken_WhenWebhookVariablesSet_ExchangesOnceAndReusesToken()
     {
         await emulator.ReadTokenFileAsync(TestContext.Current.CancellationToken);
-        var before = await emulator.CountTokenExchangesAsync(SeedDirectory.ApiClientId, "success", TestContext.Current.CancellationToken);
+        var before = await emulator.CountTokenExchangesAsync(SeedIds.ApiClientId, "success", TestContext.Current.CancellationToken);
         var credential = WebhookEnvironment.CreateCredential(emulator);
 
         var first = await credential.GetTokenAsync(ArmScope, TestContext.Current.CancellationToken);
@@ -31,17 +29,17 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
 
         Assert.Equal(first.Token, second.Token);
         Assert.Equal(first.Token, third.Token);
-        Assert.Equal(before + 1, await emulator.CountTokenExchangesAsync(SeedDirectory.ApiClientId, "success", TestContext.Current.CancellationToken));
+        Assert.Equal(before + 1, await emulator.CountTokenExchangesAsync(SeedIds.ApiClientId, "success", TestContext.Current.CancellationToken));
 
         var token = new JsonWebToken(first.Token);
         Assert.Equal("https://management.azure.com/", token.GetPayloadValue<string>("aud"));
-        Assert.Equal(SeedDirectory.ApiObjectId, token.GetPayloadValue<string>("oid"));
-        Assert.Equal(SeedDirectory.TenantId, token.GetPayloadValue<string>("tid"));
-        Assert.Equal(SeedDirectory.ApiClientId, token.GetPayloadValue<string>("appid"));
+        Assert.Equal(SeedIds.ApiObjectId, token.GetPayloadValue<string>("oid"));
+        Assert.Equal(SeedIds.TenantId, token.GetPayloadValue<string>("tid"));
+        Assert.Equal(SeedIds.ApiClientId, token.GetPayloadValue<string>("appid"));
         Assert.False(token.TryGetPayloadValue<string>("azp", out _), "a v1 token carries appid, not the v2-only azp");
         Assert.Equal("2", token.GetPayloadValue<string>("appidacr"));
         Assert.Equal("app", token.GetPayloadValue<string>("idtyp"));
-        Assert.Equal($"https://sts.windows.net/{SeedDirectory.TenantId}/", token.Issuer);
+        Assert.Equal($"https://sts.windows.net/{SeedIds.TenantId}/", token.Issuer);
     }
 
     [Fact(Timeout = 60_000)]
@@ -53,13 +51,13 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
         var token = await credential.GetTokenAsync(new TokenRequestContext(["https://management.azure.com/.default"]), ct);
         var keys = emulator.Services.GetRequiredService<EntraSigningKeys>();
         using var http = emulator.CreateClient();
-        var published = (await http.GetFromJsonAsync<JsonNode>($"/{SeedDirectory.TenantId}/discovery/v2.0/keys", ct))!["keys"]![0]!;
+        var published = (await http.GetFromJsonAsync<JsonNode>($"/{SeedIds.TenantId}/discovery/v2.0/keys", ct))!["keys"]![0]!;
         using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(published["x5c"]![0]!.GetValue<string>()));
 
         var jwt = new JsonWebToken(token.Token);
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(token.Token, new TokenValidationParameters
         {
-            ValidIssuer = keys.IssuerFor(SeedDirectory.TenantId),
+            ValidIssuer = keys.IssuerFor(SeedIds.TenantId),
             ValidAudience = "https://management.azure.com",
             IssuerSigningKey = new X509SecurityKey(certificate, jwt.Kid),
         });
@@ -75,9 +73,9 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
     public async Task GetToken_WhenIssuerLacksTrailingSlash_Fails700211()
     {
         var issuer = emulator.Services.GetRequiredService<ClusterIssuer>().Issuer;
-        await SetOperatorCredentialAsync(issuer.TrimEnd('/'), SeedDirectory.ApiSubject, "api://AzureADTokenExchange", TestContext.Current.CancellationToken);
+        await SetOperatorCredentialAsync(issuer.TrimEnd('/'), SeedIds.ApiSubject, "api://AzureADTokenExchange", TestContext.Current.CancellationToken);
 
-        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedDirectory.OperatorClientId);
+        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedIds.OperatorClientId);
 
         Assert.Contains("AADSTS700211", error.Message, StringComparison.Ordinal);
         Assert.Contains(issuer, error.Message, StringComparison.Ordinal);
@@ -87,9 +85,9 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
     public async Task GetToken_WhenAudienceDiffers_Fails700212()
     {
         var issuer = emulator.Services.GetRequiredService<ClusterIssuer>().Issuer;
-        await SetOperatorCredentialAsync(issuer, SeedDirectory.ApiSubject, "api://SomethingElse", TestContext.Current.CancellationToken);
+        await SetOperatorCredentialAsync(issuer, SeedIds.ApiSubject, "api://SomethingElse", TestContext.Current.CancellationToken);
 
-        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedDirectory.OperatorClientId);
+        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedIds.OperatorClientId);
 
         Assert.Contains("AADSTS700212", error.Message, StringComparison.Ordinal);
         Assert.Contains("api://AzureADTokenExchange", error.Message, StringComparison.Ordinal);
@@ -101,12 +99,12 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
         var issuer = emulator.Services.GetRequiredService<ClusterIssuer>().Issuer;
         await SetOperatorCredentialAsync(issuer, "system:serviceaccount:roleviewer:renamed-api", "api://AzureADTokenExchange", TestContext.Current.CancellationToken);
 
-        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedDirectory.OperatorClientId);
+        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedIds.OperatorClientId);
 
         Assert.Contains("AADSTS700213", error.Message, StringComparison.Ordinal);
         Assert.Equal("invalid_client", error.ErrorCode);
         Assert.Equal(401, error.StatusCode);
-        Assert.Contains($"'{SeedDirectory.ApiSubject}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{SeedIds.ApiSubject}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
@@ -115,7 +113,7 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
         var issuer = emulator.Services.GetRequiredService<ClusterIssuer>().Issuer;
         await SetOperatorCredentialAsync(issuer, "system:serviceaccount:RoleViewer:roleviewer-api", "api://AzureADTokenExchange", TestContext.Current.CancellationToken);
 
-        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedDirectory.OperatorClientId);
+        var error = await FailAsync(TestContext.Current.CancellationToken, clientId: SeedIds.OperatorClientId);
 
         Assert.Contains("AADSTS7002138", error.Message, StringComparison.Ordinal);
         Assert.Contains("case-insensitive", error.Message, StringComparison.Ordinal);
@@ -196,7 +194,7 @@ public sealed class WorkloadIdentityCredentialTests(EmulatorFixture emulator) : 
     {
         using var client = emulator.CreateClient();
         var response = await client.PutAsJsonAsync(
-            $"/admin/identities/{SeedDirectory.OperatorClientId}/federated-credentials/under-test",
+            $"/admin/identities/{SeedIds.OperatorClientId}/federated-credentials/under-test",
             new { issuer, subject, audiences = new[] { audience } },
             cancellationToken);
         response.EnsureSuccessStatusCode();

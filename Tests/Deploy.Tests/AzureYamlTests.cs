@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Json.Schema;
 using k8s.Models;
 using RoleViewer.AppHost.Deployment;

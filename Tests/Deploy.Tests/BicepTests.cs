@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Deploy.Tests;
 
 public sealed class BicepTests

@@ -1,5 +1,4 @@
 extern alias web;
-using System.Net;
 using System.Net.Sockets;
 using Azure.Identity;
 using Microsoft.Extensions.Logging.Abstractions;

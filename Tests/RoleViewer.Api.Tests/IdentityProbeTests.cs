@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.AspNetCore.Builder;

@@ -10,9 +10,9 @@ namespace RoleViewer.Api.Tests;
 /// <summary>ARM's matching and decision rules, with the actions of real built-in roles (as Azure publishes them).</summary>
 public sealed class PermissionEvaluatorTests
 {
-    private const string Sub = "/subscriptions/" + TestIds.SubscriptionId;
-    private const string Rg = Sub + "/resourceGroups/rg-app";
-    private const string Vm = Rg + "/providers/Microsoft.Compute/virtualMachines/vm1";
+    private static readonly string Sub = "/subscriptions/" + TestIds.SubscriptionId;
+    private static readonly string Rg = Sub + "/resourceGroups/rg-app";
+    private static readonly string Vm = Rg + "/providers/Microsoft.Compute/virtualMachines/vm1";
 
     // Real built-in roles, actions as published (abridged where noted).
     private static readonly RolePermissionData ReaderRole = new(["*/read"], [], [], []);
@@ -181,13 +181,18 @@ public sealed class PermissionEvaluatorTests
         Assert.Contains("no longer knows", Assert.Single(result.Warnings), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string> InvalidScopes => new()
+    {
+        { "", "empty" },
+        { "/resourceGroups/rg", "does not start with /subscriptions/" },
+        { "/subscriptions/not-a-guid", "not a GUID" },
+        { Sub + "/resourcegroups", "names no resource group" },
+        { Sub + "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines", "incomplete" },
+        { Sub + "/locations/westeurope", "expected resourceGroups" },
+    };
+
     [Theory]
-    [InlineData("", "empty")]
-    [InlineData("/resourceGroups/rg", "does not start with /subscriptions/")]
-    [InlineData("/subscriptions/not-a-guid", "not a GUID")]
-    [InlineData("/subscriptions/" + TestIds.SubscriptionId + "/resourcegroups", "names no resource group")]
-    [InlineData("/subscriptions/" + TestIds.SubscriptionId + "/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines", "incomplete")]
-    [InlineData("/subscriptions/" + TestIds.SubscriptionId + "/locations/westeurope", "expected resourceGroups")]
+    [MemberData(nameof(InvalidScopes))]
     public void ScopePath_RejectsWhatArmWouldNotAcceptSayingWhy(string scope, string expected)
     {
         Assert.False(ScopePath.TryParse(scope, out _, out var problem));

@@ -1,4 +1,3 @@
-using System.Net;
 using Azure;
 using Azure.Core.Pipeline;
 using RoleViewer.Api.Arm;

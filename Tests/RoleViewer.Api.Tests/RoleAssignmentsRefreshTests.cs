@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using RoleViewer.Api.RoleAssignments;
 
 namespace RoleViewer.Api.Tests;

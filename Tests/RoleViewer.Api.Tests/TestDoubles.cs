@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using Azure.Core;
 
 namespace RoleViewer.Api.Tests;
@@ -17,27 +15,30 @@ public static class TestJwt
         return $"{Encode(new { alg = "RS256", typ = "JWT" })}.{Encode(claims)}.c2lnbmF0dXJl";
     }
 
-    public static string AccessToken(string objectId = TestIds.ObjectId) =>
-        Create(new { oid = objectId, tid = TestIds.TenantId, appid = TestIds.ClientId, aud = "https://management.azure.com/" });
+    public static string AccessToken(string? objectId = null) =>
+        Create(new { oid = objectId ?? TestIds.ObjectId, tid = TestIds.TenantId, appid = TestIds.ClientId, aud = "https://management.azure.com/" });
 
-    public static string ServiceAccountToken(string subject = "system:serviceaccount:roleviewer:roleviewer-api", DateTimeOffset? expires = null) =>
+    public static string ServiceAccountToken(string? subject = null, DateTimeOffset? expires = null) =>
         Create(new
         {
             iss = "https://localhost:5443/issuer/",
-            sub = subject,
+            sub = subject ?? SeedIds.ApiSubject,
             aud = ExchangeAudience,
             exp = (expires ?? DateTimeOffset.UtcNow.AddHours(1)).ToUnixTimeSeconds(),
         });
 }
 
+/// <summary>The emulator's seeded ids (<see cref="SeedIds"/>) as the API sees them: its own identity is "the" client.</summary>
 public static class TestIds
 {
-    public const string TenantId = "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21";
-    public const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
-    public const string ClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
-    public const string ObjectId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
+    /// <summary>A custom role id that is not seeded: stub answers only.</summary>
     public const string CustomRoleId = "a1b2c3d4-0000-4000-8000-000000000001";
-    public const string ReaderRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+
+    public static string TenantId => SeedIds.TenantId;
+    public static string SubscriptionId => SeedIds.SubscriptionId;
+    public static string ClientId => SeedIds.ApiClientId;
+    public static string ObjectId => SeedIds.ApiObjectId;
+    public static string ReaderRoleId => SeedIds.ReaderRoleId;
 }
 
 /// <summary>A credential that hands out a fixed token, or throws what a test tells it to.</summary>
@@ -117,7 +118,7 @@ public sealed class StubArm : HttpMessageHandler
         return roleId switch
         {
             TestIds.CustomRoleId => Json(HttpStatusCode.OK, Definition(roleId, "RoleViewer Reader", "CustomRole", "Reads role assignments and definitions.")),
-            TestIds.ReaderRoleId => Json(HttpStatusCode.OK, Definition(roleId, "Reader", "BuiltInRole", "View all resources.")),
+            _ when roleId == TestIds.ReaderRoleId => Json(HttpStatusCode.OK, Definition(roleId, "Reader", "BuiltInRole", "View all resources.")),
             _ => ArmError(HttpStatusCode.NotFound, "RoleDefinitionDoesNotExist", "The specified role definition does not exist."),
         };
     }

@@ -1,11 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
-using Microsoft.Playwright;
-using RoleViewer.Web.Tests.Fakes;
-using RoleViewer.Web.Tests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace RoleViewer.Web.Tests;
 

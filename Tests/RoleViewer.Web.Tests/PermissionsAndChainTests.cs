@@ -1,9 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.Playwright;
-using RoleViewer.Web.Tests.Fakes;
-using RoleViewer.Web.Tests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
-
 namespace RoleViewer.Web.Tests;
 
 /// <summary>The identity chain picture and the Permissions panel, in a real browser against the fake Api.</summary>

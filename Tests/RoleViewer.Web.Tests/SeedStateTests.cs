@@ -1,9 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
-using Microsoft.Playwright;
-using RoleViewer.Web.Tests.Fakes;
-using RoleViewer.Web.Tests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace RoleViewer.Web.Tests;
 

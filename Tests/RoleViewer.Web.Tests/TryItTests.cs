@@ -1,8 +1,4 @@
 using System.Net;
-using Microsoft.Playwright;
-using RoleViewer.Web.Tests.Fakes;
-using RoleViewer.Web.Tests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace RoleViewer.Web.Tests;
 

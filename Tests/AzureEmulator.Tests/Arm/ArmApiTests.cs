@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using AzureEmulator.Diagnostics;
@@ -24,9 +21,9 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     private const string MonitoringPublisherAssignment = "6e8a0c2e-4f6b-4d8f-9a1c-3e5a7c9e1b3d";
     private static readonly string Assignments = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments";
 
-    private ArmClient Operator => new(emulator, SeedDirectory.OperatorClientId);
+    private ArmClient Operator => new(emulator, SeedIds.OperatorClientId);
 
-    private ArmClient App => new(emulator, SeedDirectory.ApiClientId);
+    private ArmClient App => new(emulator, SeedIds.ApiClientId);
 
     private static object Body(string roleGuid, string principalId, string? principalType = "ServicePrincipal") =>
         new { properties = new { roleDefinitionId = ArmClient.RoleId(roleGuid), principalId, principalType } };
@@ -47,7 +44,7 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
         {
             foreach (var assignment in created)
             {
-                Assert.Equal(201, (await op.SendAsync(RequestMethod.Put, assignment, Body(Reader, SeedDirectory.ReaderLessObjectId), ct)).Status);
+                Assert.Equal(201, (await op.SendAsync(RequestMethod.Put, assignment, Body(Reader, SeedIds.ReaderLessObjectId), ct)).Status);
             }
 
             (first, body, _) = await op.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", ct);
@@ -79,18 +76,18 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     {
         using var http = emulator.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://management.azure.com/", TestContext.Current.CancellationToken));
+            await ArmClient.GetTokenAsync(emulator, SeedIds.ApiClientId, "https://management.azure.com/", TestContext.Current.CancellationToken));
 
         var atScope = await http.GetFromJsonAsync<JsonNode>(
-            $"{Assignments}?api-version=2022-04-01&$filter=atScope()+and+assignedTo('{{{SeedDirectory.ApiObjectId}}}')", TestContext.Current.CancellationToken);
+            $"{Assignments}?api-version=2022-04-01&$filter=atScope()+and+assignedTo('{{{SeedIds.ApiObjectId}}}')", TestContext.Current.CancellationToken);
         var all = await http.GetFromJsonAsync<JsonNode>(
-            $"{Assignments}?api-version=2022-04-01&$filter=principalId%20eq%20%27{SeedDirectory.ApiObjectId}%27", TestContext.Current.CancellationToken);
+            $"{Assignments}?api-version=2022-04-01&$filter=principalId%20eq%20%27{SeedIds.ApiObjectId}%27", TestContext.Current.CancellationToken);
 
         var only = Assert.Single(atScope!["value"]!.AsArray());
         Assert.Equal(RoleViewerReaderAssignment, only!["name"]!.GetValue<string>());
         // Also Monitoring Metrics Publisher on Application Insights, below the subscription (seeded).
         Assert.Contains(all!["value"]!.AsArray(), a => a!["name"]!.GetValue<string>() == MonitoringPublisherAssignment);
-        Assert.All(all["value"]!.AsArray(), a => Assert.Equal(SeedDirectory.ApiObjectId, a!["properties"]!["principalId"]!.GetValue<string>()));
+        Assert.All(all["value"]!.AsArray(), a => Assert.Equal(SeedIds.ApiObjectId, a!["properties"]!["principalId"]!.GetValue<string>()));
         var properties = only["properties"]!.AsObject();
         Assert.Equal(
             ["roleDefinitionId", "principalId", "principalType", "scope", "condition", "conditionVersion", "createdOn", "updatedOn", "createdBy", "updatedBy", "delegatedManagedIdentityResourceId", "description"],
@@ -106,8 +103,8 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
         var name = Guid.NewGuid();
         var url = $"{ArmClient.SubscriptionScope}/resourceGroups/rg-crud/providers/Microsoft.Authorization/roleAssignments/{name}?api-version={ArmClient.ApiVersion}";
 
-        var created = await op.SendAsync(RequestMethod.Put, url, new { properties = new { roleDefinitionId = ArmClient.RoleId(AcrPull), principalId = SeedDirectory.ApiObjectId, description = "pull images" } }, TestContext.Current.CancellationToken);
-        var duplicate = await op.SendAsync(RequestMethod.Put, url.Replace(name.ToString(), Guid.NewGuid().ToString(), StringComparison.Ordinal), Body(AcrPull, SeedDirectory.ApiObjectId), TestContext.Current.CancellationToken);
+        var created = await op.SendAsync(RequestMethod.Put, url, new { properties = new { roleDefinitionId = ArmClient.RoleId(AcrPull), principalId = SeedIds.ApiObjectId, description = "pull images" } }, TestContext.Current.CancellationToken);
+        var duplicate = await op.SendAsync(RequestMethod.Put, url.Replace(name.ToString(), Guid.NewGuid().ToString(), StringComparison.Ordinal), Body(AcrPull, SeedIds.ApiObjectId), TestContext.Current.CancellationToken);
         var fetched = await op.GetAsync(url, TestContext.Current.CancellationToken);
         var deleted = await op.SendAsync(RequestMethod.Delete, url, null, TestContext.Current.CancellationToken);
         var deletedAgain = await op.SendAsync(RequestMethod.Delete, url, null, TestContext.Current.CancellationToken);
@@ -116,7 +113,7 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
         Assert.Equal(201, created.Status);
         Assert.Equal("ServicePrincipal", created.Body!["properties"]!["principalType"]!.GetValue<string>());
         Assert.Equal("pull images", created.Body["properties"]!["description"]!.GetValue<string>());
-        Assert.Equal(SeedDirectory.OperatorObjectId, created.Body["properties"]!["createdBy"]!.GetValue<string>());
+        Assert.Equal(SeedIds.OperatorObjectId, created.Body["properties"]!["createdBy"]!.GetValue<string>());
         Assert.Equal((409, "RoleAssignmentExists"), (duplicate.Status, duplicate.Body!["error"]!["code"]!.GetValue<string>()));
         Assert.Equal(200, fetched.Status);
         Assert.Equal(created.Body.ToJsonString(), fetched.Body!.ToJsonString());
@@ -166,12 +163,12 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     [Fact(Timeout = 30_000)]
     public async Task List_WhenPrincipalHasNoRole_Returns403AuthorizationFailedNamingClientActionAndScope()
     {
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.ReaderLessClientId).GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.ReaderLessClientId).GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
 
         Assert.Equal(403, status);
         Assert.Equal("AuthorizationFailed", body!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(
-            $"The client '{SeedDirectory.ReaderLessObjectId}' with object id '{SeedDirectory.ReaderLessObjectId}' does not have authorization to perform action " +
+            $"The client '{SeedIds.ReaderLessObjectId}' with object id '{SeedIds.ReaderLessObjectId}' does not have authorization to perform action " +
             $"'Microsoft.Authorization/roleAssignments/read' over scope '{ArmClient.SubscriptionScope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
             body["error"]!["message"]!.GetValue<string>());
     }
@@ -199,7 +196,7 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
                 properties = new
                 {
                     roleDefinitionId = original["properties"]!["roleDefinitionId"]!.GetValue<string>(),
-                    principalId = SeedDirectory.ApiObjectId,
+                    principalId = SeedIds.ApiObjectId,
                     principalType = "ServicePrincipal",
                 },
             }, TestContext.Current.CancellationToken);
@@ -217,8 +214,8 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     public async Task Call_WhenTokenExpired_Returns401ExpiredAuthenticationTokenWithChallenge()
     {
         var keys = emulator.Services.GetRequiredService<EntraSigningKeys>();
-        var identity = emulator.Services.GetRequiredService<DirectoryStore>().FindByClientId(SeedDirectory.ApiClientId)!;
-        var expired = keys.CreateAccessToken(new AccessTokenRequest(identity, SeedDirectory.TenantId, "https://management.azure.com/", TimeSpan.FromMinutes(-5)));
+        var identity = emulator.Services.GetRequiredService<DirectoryStore>().FindByClientId(SeedIds.ApiClientId)!;
+        var expired = keys.CreateAccessToken(new AccessTokenRequest(identity, SeedIds.TenantId, "https://management.azure.com/", TimeSpan.FromMinutes(-5)));
 
         var response = await SendRawAsync(expired, TestContext.Current.CancellationToken);
 
@@ -230,7 +227,7 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     [Fact(Timeout = 30_000)]
     public async Task Call_WhenTokenIsForAnotherAudience_Returns401InvalidAuthenticationTokenAudience()
     {
-        var vaultToken = await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://vault.azure.net", TestContext.Current.CancellationToken);
+        var vaultToken = await ArmClient.GetTokenAsync(emulator, SeedIds.ApiClientId, "https://vault.azure.net", TestContext.Current.CancellationToken);
 
         var response = await SendRawAsync(vaultToken, TestContext.Current.CancellationToken);
 
@@ -250,7 +247,7 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     public async Task Call_WhenFaultInjectionAnswers503_ReturnsArmErrorWithRetryAfter()
     {
         using var admin = emulator.CreateClient();
-        var token = await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://management.azure.com/", TestContext.Current.CancellationToken);
+        var token = await ArmClient.GetTokenAsync(emulator, SeedIds.ApiClientId, "https://management.azure.com/", TestContext.Current.CancellationToken);
         (await admin.PutAsJsonAsync("/admin/faults/arm", new { errorRates = new Dictionary<string, double> { ["503"] = 1 }, retryAfterSeconds = 2 }, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         try
         {
@@ -269,12 +266,12 @@ public sealed class ArmApiTests(SmallPagesEmulatorFixture emulator) : IClassFixt
     public async Task Counters_AfterCalls_CountArmCallsByOperationCallerAndOutcome()
     {
         await App.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
-        await new ArmClient(emulator, SeedDirectory.ReaderLessClientId).GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
+        await new ArmClient(emulator, SeedIds.ReaderLessClientId).GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}", TestContext.Current.CancellationToken);
 
         var counters = await emulator.GetCountersAsync(TestContext.Current.CancellationToken);
 
-        Assert.Contains(counters.ArmCalls, c => c is { Operation: "roleAssignments.list", Outcome: "success" } && c.Caller == SeedDirectory.ApiObjectId && c.Count >= 1);
-        Assert.Contains(counters.ArmCalls, c => c is { Operation: "roleAssignments.list", Outcome: "AuthorizationFailed" } && c.Caller == SeedDirectory.ReaderLessObjectId);
+        Assert.Contains(counters.ArmCalls, c => c is { Operation: "roleAssignments.list", Outcome: "success" } && c.Caller == SeedIds.ApiObjectId && c.Count >= 1);
+        Assert.Contains(counters.ArmCalls, c => c is { Operation: "roleAssignments.list", Outcome: "AuthorizationFailed" } && c.Caller == SeedIds.ReaderLessObjectId);
     }
 
     private async Task<(HttpStatusCode Status, string Code, string? Challenge, string? RetryAfter)> SendRawAsync(string token, CancellationToken ct)

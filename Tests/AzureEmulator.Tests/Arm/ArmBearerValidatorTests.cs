@@ -8,26 +8,26 @@ namespace AzureEmulator.Tests.Arm;
 
 public sealed class ArmBearerValidatorTests : IDisposable
 {
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("arm-bearer-").FullName;
-    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 5, 13, 18, 0, 0, TimeSpan.Zero));
-    private readonly EntraSigningKeys keys;
-    private readonly ArmBearerValidator validator;
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("arm-bearer-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 5, 13, 18, 0, 0, TimeSpan.Zero));
+    private readonly EntraSigningKeys _keys;
+    private readonly ArmBearerValidator _validator;
 
     private static readonly DirectoryIdentity App = new()
     {
-        ClientId = SeedDirectory.ApiClientId,
-        ObjectId = SeedDirectory.ApiObjectId,
+        ClientId = SeedIds.ApiClientId,
+        ObjectId = SeedIds.ApiObjectId,
         DisplayName = "id-roleviewer-api",
     };
 
     public ArmBearerValidatorTests()
     {
-        keys = new EntraSigningKeys(Options.Create(new EmulatorOptions { StateDirectory = stateDirectory }), time);
-        validator = new ArmBearerValidator(keys, time);
+        _keys = new EntraSigningKeys(Options.Create(new EmulatorOptions { StateDirectory = _stateDirectory }), _time);
+        _validator = new ArmBearerValidator(_keys, _time);
     }
 
-    private string Token(string audience = "https://management.azure.com/", string tenant = SeedDirectory.TenantId, int lifetimeSeconds = 3600) =>
-        keys.CreateAccessToken(new AccessTokenRequest(App, tenant, audience, TimeSpan.FromSeconds(lifetimeSeconds)));
+    private string Token(string audience = "https://management.azure.com/", string? tenant = null, int lifetimeSeconds = 3600) =>
+        _keys.CreateAccessToken(new AccessTokenRequest(App, tenant ?? SeedIds.TenantId, audience, TimeSpan.FromSeconds(lifetimeSeconds)));
 
     [Theory]
     [InlineData("https://management.azure.com/")]
@@ -35,20 +35,20 @@ public sealed class ArmBearerValidatorTests : IDisposable
     [InlineData("https://management.core.windows.net/")]
     public async Task ValidateAsync_WhenTokenIsForArm_ReturnsTheCaller(string audience)
     {
-        var (caller, error) = await validator.ValidateAsync("Bearer " + Token(audience), SeedDirectory.TenantId);
+        var (caller, error) = await _validator.ValidateAsync("Bearer " + Token(audience), SeedIds.TenantId);
 
         Assert.Null(error);
-        Assert.Equal(Guid.Parse(SeedDirectory.ApiObjectId), caller!.ObjectId);
-        Assert.Equal(SeedDirectory.ApiClientId, caller.ClientId);
+        Assert.Equal(Guid.Parse(SeedIds.ApiObjectId), caller!.ObjectId);
+        Assert.Equal(SeedIds.ApiClientId, caller.ClientId);
     }
 
     [Fact]
     public async Task ValidateAsync_WhenExpired_Returns401ExpiredAuthenticationToken()
     {
         var token = Token(lifetimeSeconds: 60);
-        time.Advance(TimeSpan.FromMinutes(2));
+        _time.Advance(TimeSpan.FromMinutes(2));
 
-        var (_, error) = await validator.ValidateAsync("Bearer " + token, SeedDirectory.TenantId);
+        var (_, error) = await _validator.ValidateAsync("Bearer " + token, SeedIds.TenantId);
 
         Assert.Equal(401, error!.Status);
         Assert.Equal("ExpiredAuthenticationToken", error.Code);
@@ -59,7 +59,7 @@ public sealed class ArmBearerValidatorTests : IDisposable
     [Fact]
     public async Task ValidateAsync_WhenAudienceIsAnotherResource_Returns401InvalidAuthenticationTokenAudience()
     {
-        var (_, error) = await validator.ValidateAsync("Bearer " + Token("https://vault.azure.net"), SeedDirectory.TenantId);
+        var (_, error) = await _validator.ValidateAsync("Bearer " + Token("https://vault.azure.net"), SeedIds.TenantId);
 
         Assert.Equal("InvalidAuthenticationTokenAudience", error!.Code);
         Assert.Contains("'https://vault.azure.net'", error.Message, StringComparison.Ordinal);
@@ -71,10 +71,10 @@ public sealed class ArmBearerValidatorTests : IDisposable
         var otherDirectory = Directory.CreateTempSubdirectory("arm-bearer-other-").FullName;
         try
         {
-            var other = new EntraSigningKeys(Options.Create(new EmulatorOptions { StateDirectory = otherDirectory }), time);
-            var forged = other.CreateAccessToken(new AccessTokenRequest(App, SeedDirectory.TenantId, "https://management.azure.com/", TimeSpan.FromHours(1)));
+            var other = new EntraSigningKeys(Options.Create(new EmulatorOptions { StateDirectory = otherDirectory }), _time);
+            var forged = other.CreateAccessToken(new AccessTokenRequest(App, SeedIds.TenantId, "https://management.azure.com/", TimeSpan.FromHours(1)));
 
-            var (_, error) = await validator.ValidateAsync("Bearer " + forged, SeedDirectory.TenantId);
+            var (_, error) = await _validator.ValidateAsync("Bearer " + forged, SeedIds.TenantId);
 
             Assert.Equal("InvalidAuthenticationToken", error!.Code);
         }
@@ -87,7 +87,7 @@ public sealed class ArmBearerValidatorTests : IDisposable
     [Fact]
     public async Task ValidateAsync_WhenTenantDiffers_Returns401InvalidAuthenticationTokenTenant()
     {
-        var (_, error) = await validator.ValidateAsync("Bearer " + Token(tenant: Guid.NewGuid().ToString()), SeedDirectory.TenantId);
+        var (_, error) = await _validator.ValidateAsync("Bearer " + Token(tenant: Guid.NewGuid().ToString()), SeedIds.TenantId);
 
         Assert.Equal("InvalidAuthenticationTokenTenant", error!.Code);
     }
@@ -97,10 +97,10 @@ public sealed class ArmBearerValidatorTests : IDisposable
     [InlineData("Basic abc", "Authentication failed. The 'Authorization' header is provided in an invalid format.")]
     public async Task ValidateAsync_WhenHeaderIsMissingOrNotBearer_Returns401AuthenticationFailed(string? header, string message)
     {
-        var (_, error) = await validator.ValidateAsync(header, SeedDirectory.TenantId);
+        var (_, error) = await _validator.ValidateAsync(header, SeedIds.TenantId);
 
         Assert.Equal(("AuthenticationFailed", message), (error!.Code, error.Message));
     }
 
-    public void Dispose() => Directory.Delete(stateDirectory, recursive: true);
+    public void Dispose() => Directory.Delete(_stateDirectory, recursive: true);
 }

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -15,18 +13,18 @@ public sealed class ArmClient(EmulatorFixture emulator, string clientId, string 
 {
     public const string ApiVersion = "2022-04-01";
 
-    private readonly HttpPipeline pipeline = HttpPipelineBuilder.Build(
+    private readonly HttpPipeline _pipeline = HttpPipelineBuilder.Build(
         new ArmTestClientOptions(emulator),
         new BearerTokenAuthenticationPolicy(new AdminTokenCredential(emulator, clientId, resource), "https://management.azure.com/.default"));
 
-    public static string SubscriptionScope => $"/subscriptions/{SeedDirectory.SubscriptionId}";
+    public static string SubscriptionScope => $"/subscriptions/{SeedIds.SubscriptionId}";
 
     public static string RoleId(string roleGuid) => $"{SubscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}";
 
     public async Task<(int Status, JsonNode? Body, Response Raw)> SendAsync(RequestMethod method, string pathAndQuery, object? body, CancellationToken cancellationToken)
     {
         var uri = pathAndQuery.StartsWith("https://", StringComparison.Ordinal) ? new Uri(pathAndQuery) : new Uri(emulator.Origin, pathAndQuery);
-        using var message = pipeline.CreateMessage();
+        using var message = _pipeline.CreateMessage();
         message.Request.Method = method;
         message.Request.Uri.Reset(uri);
         if (body is not null)
@@ -35,7 +33,7 @@ public sealed class ArmClient(EmulatorFixture emulator, string clientId, string 
             message.Request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(body));
         }
 
-        await pipeline.SendAsync(message, cancellationToken);
+        await _pipeline.SendAsync(message, cancellationToken);
         var response = message.Response;
         var text = response.Content.ToString();
         return (response.Status, string.IsNullOrEmpty(text) ? null : JsonNode.Parse(text), response);

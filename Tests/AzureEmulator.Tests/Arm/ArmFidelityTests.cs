@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Identity;
 
@@ -26,7 +23,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [InlineData("2022-04-01", "roleDefinitionId,principalId,principalType,scope,condition,conditionVersion,createdOn,updatedOn,createdBy,updatedBy,delegatedManagedIdentityResourceId,description")]
     public async Task RoleAssignmentGet_AtEachServedVersion_HasThatVersionsProperties(string apiVersion, string properties)
     {
-        var body = await GetOkAsync(SeedDirectory.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleAssignments/{RoleViewerReaderAssignment}?api-version={apiVersion}", TestContext.Current.CancellationToken);
+        var body = await GetOkAsync(SeedIds.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleAssignments/{RoleViewerReaderAssignment}?api-version={apiVersion}", TestContext.Current.CancellationToken);
 
         Assert.Equal(properties.Split(','), body["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["properties", "id", "type", "name"], body.AsObject().Select(p => p.Key));
@@ -39,7 +36,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [InlineData("2022-05-01-preview", "roleName,type,description,assignableScopes,permissions,createdOn,updatedOn,createdBy,updatedBy", "actions,notActions,dataActions,notDataActions,condition,conditionVersion")]
     public async Task RoleDefinitionGet_AtEachServedVersion_HasThatVersionsProperties(string apiVersion, string properties, string permissionProperties)
     {
-        var body = await GetOkAsync(SeedDirectory.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions/{Reader}?api-version={apiVersion}", TestContext.Current.CancellationToken);
+        var body = await GetOkAsync(SeedIds.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions/{Reader}?api-version={apiVersion}", TestContext.Current.CancellationToken);
 
         Assert.Equal(properties.Split(','), body["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(permissionProperties.Split(','), body["properties"]!["permissions"]![0]!.AsObject().Select(p => p.Key));
@@ -53,7 +50,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [InlineData("roleAssignments", "", 400, "MissingApiVersionParameter")]
     public async Task Listing_WithAVersionTheTypeDoesNotServe_GetsArmsAnswerNamingTheSupportedVersions(string type, string apiVersion, int status, string code)
     {
-        var (actual, body) = await SendAsync(SeedDirectory.OperatorClientId, HttpMethod.Get, $"{Sub}/providers/Microsoft.Authorization/{type}?api-version={apiVersion}", TestContext.Current.CancellationToken);
+        var (actual, body) = await SendAsync(SeedIds.OperatorClientId, HttpMethod.Get, $"{Sub}/providers/Microsoft.Authorization/{type}?api-version={apiVersion}", TestContext.Current.CancellationToken);
 
         Assert.Equal(status, actual);
         Assert.Equal(code, body!["error"]!["code"]!.GetValue<string>());
@@ -70,7 +67,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [InlineData("roleName eq 'Reader'")]
     public async Task ListAssignments_WithAFilterArmRefuses_Answers400UnsupportedQueryWithArmsMessage(string filter)
     {
-        var (status, body) = await SendAsync(SeedDirectory.OperatorClientId, HttpMethod.Get,
+        var (status, body) = await SendAsync(SeedIds.OperatorClientId, HttpMethod.Get,
             $"{Sub}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter={Uri.EscapeDataString(filter)}", TestContext.Current.CancellationToken);
 
         Assert.Equal(400, status);
@@ -82,7 +79,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [Fact(Timeout = 30_000)]
     public async Task ListAssignments_AtTheRootWithoutAFilter_IsRefusedAsArmDoes()
     {
-        var (status, body) = await SendAsync(SeedDirectory.OperatorClientId, HttpMethod.Get, "/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01", TestContext.Current.CancellationToken);
+        var (status, body) = await SendAsync(SeedIds.OperatorClientId, HttpMethod.Get, "/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01", TestContext.Current.CancellationToken);
 
         Assert.Equal(400, status);
         Assert.Equal("The role assignments query at '/' scope is not allowed without any filters.", body!["error"]!["message"]!.GetValue<string>());
@@ -94,7 +91,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [InlineData("/subscriptions/{0}//providers/microsoft.authorization/roleassignments/{1}/?api-version=2022-04-01")]
     public async Task GetAssignment_WithDoubledSlashesOrAnyCase_IsServedLikeTheCanonicalPath(string template)
     {
-        var body = await GetOkAsync(SeedDirectory.OperatorClientId, string.Format(System.Globalization.CultureInfo.InvariantCulture, template, SeedDirectory.SubscriptionId, RoleViewerReaderAssignment), TestContext.Current.CancellationToken);
+        var body = await GetOkAsync(SeedIds.OperatorClientId, string.Format(System.Globalization.CultureInfo.InvariantCulture, template, SeedIds.SubscriptionId, RoleViewerReaderAssignment), TestContext.Current.CancellationToken);
 
         Assert.Equal($"{Sub}/providers/Microsoft.Authorization/roleAssignments/{RoleViewerReaderAssignment}", body["id"]!.GetValue<string>());
     }
@@ -103,7 +100,7 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     public async Task ListDefinitions_AtScopeAndBelow_AddsCustomRolesAssignableOnlyBelow_AndEveryBuiltInCarriesItsDates()
     {
         var roleId = Guid.NewGuid();
-        var (created, _) = await SendAsync(SeedDirectory.OperatorClientId, HttpMethod.Put, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions/{roleId}?api-version=2022-04-01", TestContext.Current.CancellationToken, new
+        var (created, _) = await SendAsync(SeedIds.OperatorClientId, HttpMethod.Put, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions/{roleId}?api-version=2022-04-01", TestContext.Current.CancellationToken, new
         {
             properties = new
             {
@@ -113,8 +110,8 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
             },
         });
 
-        var plain = await GetOkAsync(SeedDirectory.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01", TestContext.Current.CancellationToken);
-        var below = await GetOkAsync(SeedDirectory.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$filter=atScopeAndBelow()", TestContext.Current.CancellationToken);
+        var plain = await GetOkAsync(SeedIds.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01", TestContext.Current.CancellationToken);
+        var below = await GetOkAsync(SeedIds.OperatorClientId, $"{Sub}/providers/Microsoft.Authorization/roleDefinitions?api-version=2022-04-01&$filter=atScopeAndBelow()", TestContext.Current.CancellationToken);
 
         Assert.Equal(201, created);
         Assert.DoesNotContain(plain["value"]!.AsArray(), d => d!["name"]!.GetValue<string>() == roleId.ToString());
@@ -130,20 +127,20 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
     [Fact(Timeout = 30_000)]
     public async Task Subscriptions_ListOnlyWhereTheCallerHoldsARole_AndAnswerUnknownVersionsWithInvalidApiVersionParameter()
     {
-        var mine = await GetOkAsync(SeedDirectory.OperatorClientId, "/subscriptions?api-version=2022-12-01", TestContext.Current.CancellationToken);
-        var none = await GetOkAsync(SeedDirectory.ReaderLessClientId, "/subscriptions?api-version=2022-12-01", TestContext.Current.CancellationToken);
-        var (hidden, hiddenBody) = await SendAsync(SeedDirectory.ReaderLessClientId, HttpMethod.Get, $"/subscriptions/{SeedDirectory.SubscriptionId}?api-version=2022-12-01", TestContext.Current.CancellationToken);
-        var (wrongVersion, wrongBody) = await SendAsync(SeedDirectory.OperatorClientId, HttpMethod.Get, "/subscriptions?api-version=2099-01-01", TestContext.Current.CancellationToken);
-        var tenants = await GetOkAsync(SeedDirectory.ReaderLessClientId, "/tenants?api-version=2022-12-01", TestContext.Current.CancellationToken);
+        var mine = await GetOkAsync(SeedIds.OperatorClientId, "/subscriptions?api-version=2022-12-01", TestContext.Current.CancellationToken);
+        var none = await GetOkAsync(SeedIds.ReaderLessClientId, "/subscriptions?api-version=2022-12-01", TestContext.Current.CancellationToken);
+        var (hidden, hiddenBody) = await SendAsync(SeedIds.ReaderLessClientId, HttpMethod.Get, $"/subscriptions/{SeedIds.SubscriptionId}?api-version=2022-12-01", TestContext.Current.CancellationToken);
+        var (wrongVersion, wrongBody) = await SendAsync(SeedIds.OperatorClientId, HttpMethod.Get, "/subscriptions?api-version=2099-01-01", TestContext.Current.CancellationToken);
+        var tenants = await GetOkAsync(SeedIds.ReaderLessClientId, "/tenants?api-version=2022-12-01", TestContext.Current.CancellationToken);
 
-        Assert.Equal(SeedDirectory.SubscriptionId, Assert.Single(mine["value"]!.AsArray())!["subscriptionId"]!.GetValue<string>());
+        Assert.Equal(SeedIds.SubscriptionId, Assert.Single(mine["value"]!.AsArray())!["subscriptionId"]!.GetValue<string>());
         Assert.Equal(1, mine["count"]!["value"]!.GetValue<int>());
         Assert.Empty(none["value"]!.AsArray());
         Assert.Equal(404, hidden);
         Assert.Equal("SubscriptionNotFound", hiddenBody!["error"]!["code"]!.GetValue<string>());
         Assert.Equal(400, wrongVersion);
         Assert.Equal("InvalidApiVersionParameter", wrongBody!["error"]!["code"]!.GetValue<string>());
-        Assert.Equal(SeedDirectory.TenantId, Assert.Single(tenants["value"]!.AsArray())!["tenantId"]!.GetValue<string>());
+        Assert.Equal(SeedIds.TenantId, Assert.Single(tenants["value"]!.AsArray())!["tenantId"]!.GetValue<string>());
     }
 
     [Fact(Timeout = 60_000)]
@@ -162,9 +159,9 @@ public sealed class ArmFidelityTests(EmulatorFixture emulator) : IClassFixture<E
         Assert.Equal(cloud["authentication"]!["audiences"]!.ToJsonString(), legacy["authentication"]!["audiences"]!.ToJsonString());
 
         // What a tool does with it: sign in at loginEndpoint for audiences[0], call resourceManager.
-        using var added = await anonymous.PostAsJsonAsync($"/admin/identities/{SeedDirectory.OperatorClientId}/client-secrets", new { displayName = "cloud" }, ct);
+        using var added = await anonymous.PostAsJsonAsync($"/admin/identities/{SeedIds.OperatorClientId}/client-secrets", new { displayName = "cloud" }, ct);
         var secret = (await added.Content.ReadFromJsonAsync<JsonNode>(ct))!["secretText"]!.GetValue<string>();
-        var credential = new ClientSecretCredential(SeedDirectory.TenantId, SeedDirectory.OperatorClientId, secret, new ClientSecretCredentialOptions
+        var credential = new ClientSecretCredential(SeedIds.TenantId, SeedIds.OperatorClientId, secret, new ClientSecretCredentialOptions
         {
             AuthorityHost = new Uri(cloud["authentication"]!["loginEndpoint"]!.GetValue<string>()),
             DisableInstanceDiscovery = true,

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Azure.Core;
 
 namespace AzureEmulator.Tests.Arm;
@@ -21,17 +18,17 @@ public sealed class ArmGroupTests(EmulatorFixture emulator) : IClassFixture<Emul
         var ct = TestContext.Current.CancellationToken;
         var inner = Guid.NewGuid().ToString();
         var outer = Guid.NewGuid().ToString();
-        await PutGroupAsync(inner, "sg-inner", [SeedDirectory.ReaderLessObjectId], HttpStatusCode.Created, ct);
+        await PutGroupAsync(inner, "sg-inner", [SeedIds.ReaderLessObjectId], HttpStatusCode.Created, ct);
         await PutGroupAsync(outer, "sg-outer", [inner], HttpStatusCode.Created, ct);
-        var member = new ArmClient(emulator, SeedDirectory.ReaderLessClientId);
-        var assignedTo = $"{Assignments}?api-version={ArmClient.ApiVersion}&$filter=assignedTo('{SeedDirectory.ReaderLessObjectId}')";
+        var member = new ArmClient(emulator, SeedIds.ReaderLessClientId);
+        var assignedTo = $"{Assignments}?api-version={ArmClient.ApiVersion}&$filter=assignedTo('{SeedIds.ReaderLessObjectId}')";
 
         var (before, _, _) = await member.GetAsync(assignedTo, ct);
         var assignment = $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version={ArmClient.ApiVersion}";
-        var (created, _, _) = await new ArmClient(emulator, SeedDirectory.OperatorClientId).SendAsync(RequestMethod.Put, assignment,
+        var (created, _, _) = await new ArmClient(emulator, SeedIds.OperatorClientId).SendAsync(RequestMethod.Put, assignment,
             new { properties = new { roleDefinitionId = ArmClient.RoleId(RoleViewerReader), principalId = outer } }, ct);
         var (after, listed, _) = await member.GetAsync(assignedTo, ct);
-        var (_, own, _) = await member.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}&$filter=principalId eq '{SeedDirectory.ReaderLessObjectId}'", ct);
+        var (_, own, _) = await member.GetAsync($"{Assignments}?api-version={ArmClient.ApiVersion}&$filter=principalId eq '{SeedIds.ReaderLessObjectId}'", ct);
 
         Assert.Equal(403, before);
         Assert.Equal(201, created);
@@ -47,12 +44,12 @@ public sealed class ArmGroupTests(EmulatorFixture emulator) : IClassFixture<Emul
     {
         var ct = TestContext.Current.CancellationToken;
         var group = Guid.NewGuid().ToString();
-        await PutGroupAsync(group, "sg-leavers", [SeedDirectory.ApiObjectId], HttpStatusCode.Created, ct);
-        var (created, _, _) = await new ArmClient(emulator, SeedDirectory.OperatorClientId).SendAsync(RequestMethod.Put,
+        await PutGroupAsync(group, "sg-leavers", [SeedIds.ApiObjectId], HttpStatusCode.Created, ct);
+        var (created, _, _) = await new ArmClient(emulator, SeedIds.OperatorClientId).SendAsync(RequestMethod.Put,
             $"{ArmClient.SubscriptionScope}/resourceGroups/rg-groups/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version={ArmClient.ApiVersion}",
             new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = group, principalType = "Group" } }, ct);
-        var app = new ArmClient(emulator, SeedDirectory.ApiClientId);
-        var assignedTo = $"{Assignments}?api-version={ArmClient.ApiVersion}&$filter=assignedTo('{SeedDirectory.ApiObjectId}')";
+        var app = new ArmClient(emulator, SeedIds.ApiClientId);
+        var assignedTo = $"{Assignments}?api-version={ArmClient.ApiVersion}&$filter=assignedTo('{SeedIds.ApiObjectId}')";
 
         var (_, whileMember, _) = await app.GetAsync(assignedTo, ct);
         await PutGroupAsync(group, "sg-leavers", [], HttpStatusCode.OK, ct);
@@ -70,7 +67,7 @@ public sealed class ArmGroupTests(EmulatorFixture emulator) : IClassFixture<Emul
         var group = Guid.NewGuid().ToString();
         await PutGroupAsync(group, "sg-typed", [], HttpStatusCode.Created, ct);
 
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.OperatorClientId).SendAsync(RequestMethod.Put,
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.OperatorClientId).SendAsync(RequestMethod.Put,
             $"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version={ArmClient.ApiVersion}",
             new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = group, principalType = "ServicePrincipal" } }, ct);
 
@@ -78,10 +75,15 @@ public sealed class ArmGroupTests(EmulatorFixture emulator) : IClassFixture<Emul
         Assert.Equal("UnmatchedPrincipalType", body!["error"]!["code"]!.GetValue<string>());
     }
 
+    public static TheoryData<string?, string, string> InvalidGroups => new()
+    {
+        { "not-a-guid", "sg", "is not an object id" },
+        { SeedIds.ApiObjectId, "sg", "belongs to a service principal" },
+        { null, "", "displayName is required" },
+    };
+
     [Theory(Timeout = 30_000)]
-    [InlineData("not-a-guid", "sg", "is not an object id")]
-    [InlineData(SeedDirectory.ApiObjectId, "sg", "belongs to a service principal")]
-    [InlineData(null, "", "displayName is required")]
+    [MemberData(nameof(InvalidGroups))]
     public async Task PutGroup_WhenInvalid_Answers400SayingWhy(string? objectId, string displayName, string expected)
     {
         using var client = emulator.CreateClient();

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using AzureEmulator.Admin;
 
 namespace AzureEmulator.Tests.Arm;
@@ -13,7 +10,7 @@ namespace AzureEmulator.Tests.Arm;
 /// <summary>The emulator as its own process, so that it can be killed with SIGKILL and started again on the same state.</summary>
 public sealed class ArmPersistenceTests : IDisposable
 {
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("arm-persistence-").FullName;
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("arm-persistence-").FullName;
 
     // Two cold starts of a separate process (JIT, CA and key generation) on a loaded 2-core machine: minutes, not seconds.
     [Fact(Timeout = 600_000)]
@@ -22,14 +19,14 @@ public sealed class ArmPersistenceTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var names = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
 
-        using (var first = await EmulatorProcess.StartAsync(stateDirectory, ct))
+        using (var first = await EmulatorProcess.StartAsync(_stateDirectory, ct))
         {
-            first.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await first.TokenAsync(SeedDirectory.OperatorClientId, ct));
+            first.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await first.TokenAsync(SeedIds.OperatorClientId, ct));
             foreach (var (name, i) in names.Select((n, i) => (n, i)))
             {
                 using var response = await first.Http.PutAsJsonAsync(AssignmentUrl(i, name), new
                 {
-                    properties = new { roleDefinitionId = ArmClient.RoleId("acdd72a7-3385-48ef-bd42-f606fba81ae7"), principalId = SeedDirectory.ReaderLessObjectId, principalType = "ServicePrincipal" },
+                    properties = new { roleDefinitionId = ArmClient.RoleId("acdd72a7-3385-48ef-bd42-f606fba81ae7"), principalId = SeedIds.ReaderLessObjectId, principalType = "ServicePrincipal" },
                 }, ct);
                 Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             }
@@ -37,8 +34,8 @@ public sealed class ArmPersistenceTests : IDisposable
             first.Kill();
         }
 
-        using var second = await EmulatorProcess.StartAsync(stateDirectory, ct);
-        var readerToken = await second.TokenAsync(SeedDirectory.OperatorClientId, ct);
+        using var second = await EmulatorProcess.StartAsync(_stateDirectory, ct);
+        var readerToken = await second.TokenAsync(SeedIds.OperatorClientId, ct);
         foreach (var (name, i) in names.Select((n, i) => (n, i)))
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, AssignmentUrl(i, name));
@@ -52,10 +49,10 @@ public sealed class ArmPersistenceTests : IDisposable
     public async Task Start_WhenStateFileIsDamaged_FailsNamingTheFileAndLeavesItUntouched()
     {
         var ct = TestContext.Current.CancellationToken;
-        var stateFile = Path.Combine(stateDirectory, "authorization.json");
+        var stateFile = Path.Combine(_stateDirectory, "authorization.json");
         await File.WriteAllTextAsync(stateFile, "{ \"roleDefinitions\": [", ct);
 
-        var (exitCode, output) = await EmulatorProcess.RunUntilExitAsync(stateDirectory, ct);
+        var (exitCode, output) = await EmulatorProcess.RunUntilExitAsync(_stateDirectory, ct);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains(stateFile, output, StringComparison.Ordinal);
@@ -70,7 +67,7 @@ public sealed class ArmPersistenceTests : IDisposable
     {
         try
         {
-            Directory.Delete(stateDirectory, recursive: true);
+            Directory.Delete(_stateDirectory, recursive: true);
         }
         catch (IOException)
         {
@@ -83,11 +80,11 @@ public sealed class ArmPersistenceTests : IDisposable
         /// <summary>A cold start takes seconds alone and can take a minute or more while other builds and tests share two cores.</summary>
         private static readonly TimeSpan StartupLimit = TimeSpan.FromSeconds(180);
 
-        private readonly Process process;
+        private readonly Process _process;
 
         private EmulatorProcess(Process process, HttpClient http)
         {
-            this.process = process;
+            _process = process;
             Http = http;
         }
 
@@ -163,19 +160,19 @@ public sealed class ArmPersistenceTests : IDisposable
         /// <summary>SIGKILL: no shutdown code runs, like kill -9.</summary>
         public void Kill()
         {
-            process.Kill(entireProcessTree: false);
-            process.WaitForExit();
+            _process.Kill(entireProcessTree: false);
+            _process.WaitForExit();
         }
 
         public void Dispose()
         {
-            if (!process.HasExited)
+            if (!_process.HasExited)
             {
-                process.Kill();
-                process.WaitForExit();
+                _process.Kill();
+                _process.WaitForExit();
             }
 
-            process.Dispose();
+            _process.Dispose();
             Http.Dispose();
         }
 

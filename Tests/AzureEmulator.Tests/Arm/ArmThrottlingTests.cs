@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AzureEmulator.Tests.Arm;
@@ -28,10 +25,10 @@ public sealed class ArmThrottlingTests(FrozenClockEmulatorFixture emulator) : IC
         var ct = TestContext.Current.CancellationToken;
         using var http = emulator.CreateClient();
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await ArmClient.GetTokenAsync(emulator, SeedDirectory.ApiClientId, "https://management.azure.com/", ct));
+            await ArmClient.GetTokenAsync(emulator, SeedIds.ApiClientId, "https://management.azure.com/", ct));
 
         // The pipeline client fetches its token now (admin calls are not throttled), so that later only ARM calls count.
-        var pipeline = new ArmClient(emulator, SeedDirectory.ApiClientId);
+        var pipeline = new ArmClient(emulator, SeedIds.ApiClientId);
         (await http.DeleteAsync(new Uri("/admin/arm/throttle", UriKind.Relative), ct)).EnsureSuccessStatusCode();
         var throttledBefore = await CountThrottledAsync(ct);
         await pipeline.GetAsync("/admin/counters", ct);
@@ -73,7 +70,7 @@ public sealed class ArmThrottlingTests(FrozenClockEmulatorFixture emulator) : IC
 
     private async Task<long> CountThrottledAsync(CancellationToken ct) =>
         (await emulator.GetCountersAsync(ct)).ArmCalls
-            .Where(c => c.Caller == SeedDirectory.ApiObjectId && c.Outcome == "SubscriptionRequestsThrottled").Sum(c => c.Count);
+            .Where(c => c.Caller == SeedIds.ApiObjectId && c.Outcome == "SubscriptionRequestsThrottled").Sum(c => c.Count);
 }
 
 /// <summary>Buckets of 20 reads refilling one per 100 s, and a subscription-global bucket no larger than a principal's.</summary>
@@ -95,8 +92,8 @@ public sealed class ArmGlobalThrottlingTests(SmallGlobalBucketEmulatorFixture em
     public async Task Reads_WhenOnePrincipalEmptiesTheSubscriptionsGlobalBucket_AnotherWithTokensLeftIsThrottledToo()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var operatorHttp = await ClientAsync(SeedDirectory.OperatorClientId, ct);
-        using var appHttp = await ClientAsync(SeedDirectory.ApiClientId, ct);
+        using var operatorHttp = await ClientAsync(SeedIds.OperatorClientId, ct);
+        using var appHttp = await ClientAsync(SeedIds.ApiClientId, ct);
 
         using var first = await operatorHttp.GetAsync(new Uri(Assignments, UriKind.Relative), ct);
         for (var i = 1; i < 20; i++)

@@ -1,6 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-
 namespace AzureEmulator.Tests.Arm;
 
 /// <summary>The emulator with three-item pages, so that Node's paging follows nextLink several times.</summary>
@@ -22,9 +19,9 @@ public sealed class NodeArmAuthorizationTests(ThreeItemPagesEmulatorFixture emul
         string secret;
         using (var http = emulator.CreateClient())
         {
-            var bulk = await http.PostAsJsonAsync("/admin/arm/bulk-assignments", new { count = 5, scope = $"/subscriptions/{SeedDirectory.SubscriptionId}/resourceGroups/rg-node-bulk" }, ct);
+            var bulk = await http.PostAsJsonAsync("/admin/arm/bulk-assignments", new { count = 5, scope = $"/subscriptions/{SeedIds.SubscriptionId}/resourceGroups/rg-node-bulk" }, ct);
             bulk.EnsureSuccessStatusCode();
-            var added = await http.PostAsJsonAsync($"/admin/identities/{SeedDirectory.OperatorClientId}/client-secrets", new { displayName = "node" }, ct);
+            var added = await http.PostAsJsonAsync($"/admin/identities/{SeedIds.OperatorClientId}/client-secrets", new { displayName = "node" }, ct);
             added.EnsureSuccessStatusCode();
             secret = (await added.Content.ReadFromJsonAsync<JsonNode>(ct))!["secretText"]!.GetValue<string>();
         }
@@ -40,7 +37,7 @@ public sealed class NodeArmAuthorizationTests(ThreeItemPagesEmulatorFixture emul
         Assert.Equal(["6e8a0c2e-4f6b-4d8f-9a1c-3e5a7c9e1b3d", "9b2e4c6a-0d1f-4a3b-8c5d-7e9f1a2b3c4d", "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f"], Names(result["listForResource"]).Order());
         Assert.Equal(["Monitoring Metrics Publisher", "RoleViewer Reader"], Names(result["roleNamesById"]));
 
-        Assert.Equal($"/subscriptions/{SeedDirectory.SubscriptionId}/resourceGroups/rg-node", result["created"]!["scope"]!.GetValue<string>());
+        Assert.Equal($"/subscriptions/{SeedIds.SubscriptionId}/resourceGroups/rg-node", result["created"]!["scope"]!.GetValue<string>());
         Assert.True(result["created"]!["createdOnIsDate"]!.GetValue<bool>());
         var name = result["created"]!["name"]!.GetValue<string>();
         Assert.Equal(name, result["fetchedWithSlash"]!.GetValue<string>());
@@ -56,17 +53,17 @@ public sealed class NodeArmAuthorizationTests(ThreeItemPagesEmulatorFixture emul
         Assert.True(result["reader"]!["updatedOn"]!.GetValue<bool>());
         Assert.Equal("RoleViewer Reader", Assert.Single(result["byName"]!.AsArray())!.GetValue<string>());
         Assert.Equal("CustomRole", result["custom"]!["roleType"]!.GetValue<string>());
-        Assert.StartsWith($"/subscriptions/{SeedDirectory.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/", result["custom"]!["id"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith($"/subscriptions/{SeedIds.SubscriptionId}/providers/Microsoft.Authorization/roleDefinitions/", result["custom"]!["id"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.True(result["customListed"]!.GetValue<bool>());
         Assert.True(result["customDeleted"]!.GetValue<bool>());
         Assert.Equal("RoleDefinitionDoesNotExist", result["afterCustomDelete"]!.GetValue<string>());
 
         var subscription = Assert.Single(result["subscriptions"]!.AsArray())!;
-        Assert.Equal(SeedDirectory.SubscriptionId, subscription["id"]!.GetValue<string>());
+        Assert.Equal(SeedIds.SubscriptionId, subscription["id"]!.GetValue<string>());
         Assert.Equal("Enabled", subscription["state"]!.GetValue<string>());
-        Assert.Equal(SeedDirectory.TenantId, subscription["tenantId"]!.GetValue<string>());
+        Assert.Equal(SeedIds.TenantId, subscription["tenantId"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(result["subscription"]!.GetValue<string>()));
-        Assert.Equal(SeedDirectory.TenantId, Assert.Single(result["tenants"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(SeedIds.TenantId, Assert.Single(result["tenants"]!.AsArray())!.GetValue<string>());
     }
 
     private static IEnumerable<string> Names(JsonNode? array) => array!.AsArray().Select(n => n!.GetValue<string>());
@@ -78,7 +75,7 @@ public sealed class NodeArmAuthorizationTests(ThreeItemPagesEmulatorFixture emul
         {
             ["NODE_EXTRA_CA_CERTS"] = emulator.CaCertificatePath,
             ["NODE_PEERS_DIRECTORY"] = NodePeers.Directory,
-        }, ct, emulator.Origin.ToString().TrimEnd('/'), SeedDirectory.TenantId, SeedDirectory.OperatorClientId, secret, SeedDirectory.SubscriptionId, SeedDirectory.ApiObjectId);
+        }, ct, emulator.Origin.ToString().TrimEnd('/'), SeedIds.TenantId, SeedIds.OperatorClientId, secret, SeedIds.SubscriptionId, SeedIds.ApiObjectId);
         var last = output.Trim().Split('\n')[^1];
         return (string.IsNullOrWhiteSpace(last) ? null : JsonNode.Parse(last))
             ?? throw new InvalidOperationException($"node printed nothing; stderr: {error}");

@@ -43,14 +43,14 @@ public sealed class PermissionEvaluatorTests
     public void IsAllowed_UsesAssignmentsAtOrAboveTheScopeOnly()
     {
         var snapshot = new AuthorizationSnapshot(Seed);
-        var app = Guid.Parse(SeedDirectory.ApiObjectId);
-        var subscription = ArmScope.ForSubscription(SeedDirectory.SubscriptionId);
+        var app = Guid.Parse(SeedIds.ApiObjectId);
+        var subscription = ArmScope.ForSubscription(SeedIds.SubscriptionId);
         const string Read = "Microsoft.Authorization/roleAssignments/read";
 
         Assert.True(PermissionEvaluator.IsAllowed(snapshot, app, ArmScope.Parse(subscription + "/resourceGroups/any"), Read));
         Assert.True(PermissionEvaluator.IsAllowed(snapshot, app, subscription, Read));
         Assert.False(PermissionEvaluator.IsAllowed(snapshot, app, ArmScope.Root, Read));
-        Assert.False(PermissionEvaluator.IsAllowed(snapshot, Guid.Parse(SeedDirectory.ReaderLessObjectId), subscription, Read));
+        Assert.False(PermissionEvaluator.IsAllowed(snapshot, Guid.Parse(SeedIds.ReaderLessObjectId), subscription, Read));
     }
 
     [Fact]
@@ -61,9 +61,9 @@ public sealed class PermissionEvaluatorTests
 
         Assert.Equal("CustomRole", custom.Type);
         Assert.Equal(["Microsoft.Authorization/roleAssignments/read", "Microsoft.Authorization/roleDefinitions/read"], Assert.Single(custom.Permissions).Actions);
-        Assert.Equal([$"/subscriptions/{SeedDirectory.SubscriptionId}"], custom.AssignableScopes);
-        Assert.Equal(Guid.Parse(SeedDirectory.ApiObjectId), assignment.PrincipalId);
-        Assert.Equal($"/subscriptions/{SeedDirectory.SubscriptionId}", assignment.Scope);
+        Assert.Equal([$"/subscriptions/{SeedIds.SubscriptionId}"], custom.AssignableScopes);
+        Assert.Equal(Guid.Parse(SeedIds.ApiObjectId), assignment.PrincipalId);
+        Assert.Equal($"/subscriptions/{SeedIds.SubscriptionId}", assignment.Scope);
     }
 
     [Theory]

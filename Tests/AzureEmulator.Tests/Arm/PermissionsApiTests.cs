@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using Azure.Core;
 
 namespace AzureEmulator.Tests.Arm;
@@ -22,7 +20,7 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
     public async Task List_ForTheSeededApp_AnswersItsCustomRoleBlockAtSubscriptionAndResourceGroup(string level)
     {
         var ct = TestContext.Current.CancellationToken;
-        var app = new ArmClient(emulator, SeedDirectory.ApiClientId);
+        var app = new ArmClient(emulator, SeedIds.ApiClientId);
 
         var (status, body, _) = await app.GetAsync(Url(level == "subscription" ? ArmClient.SubscriptionScope : ResourceGroup), ct);
 
@@ -39,7 +37,7 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
     public async Task List_AtAResource_AddsTheRolesAssignedOnTheResourceItself()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.ApiClientId).GetAsync(Url(AppInsights), ct);
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.ApiClientId).GetAsync(Url(AppInsights), ct);
 
         Assert.Equal(200, status);
         Assert.Equal(2, body!["value"]!.AsArray().Count);
@@ -51,7 +49,7 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
     public async Task List_ForACallerWithoutRoles_IsAnEmptyListNotA403()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.ReaderLessClientId).GetAsync(Url(ArmClient.SubscriptionScope), ct);
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.ReaderLessClientId).GetAsync(Url(ArmClient.SubscriptionScope), ct);
 
         Assert.Equal(200, status);
         Assert.Empty(body!["value"]!.AsArray());
@@ -64,13 +62,13 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
         var group = Guid.NewGuid().ToString();
         using (var http = emulator.CreateClient())
         {
-            using var put = await http.PutAsJsonAsync($"/admin/groups/{group}", new { displayName = "sg-permissions", members = new[] { SeedDirectory.ReaderLessObjectId } }, ct);
+            using var put = await http.PutAsJsonAsync($"/admin/groups/{group}", new { displayName = "sg-permissions", members = new[] { SeedIds.ReaderLessObjectId } }, ct);
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(ct));
         }
 
-        var member = new ArmClient(emulator, SeedDirectory.ReaderLessClientId);
+        var member = new ArmClient(emulator, SeedIds.ReaderLessClientId);
         var rg = $"{ArmClient.SubscriptionScope}/resourceGroups/rg-permissions";
-        var (created, _, _) = await new ArmClient(emulator, SeedDirectory.OperatorClientId).SendAsync(RequestMethod.Put,
+        var (created, _, _) = await new ArmClient(emulator, SeedIds.OperatorClientId).SendAsync(RequestMethod.Put,
             $"{rg}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}?api-version={ArmClient.ApiVersion}",
             new { properties = new { roleDefinitionId = ArmClient.RoleId(Reader), principalId = group, principalType = "Group" } }, ct);
 
@@ -93,7 +91,7 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
     public async Task List_OutsideASubscriptionOrInAnUnknownOne_FailsLikeArm(string scope, int expected, string code)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.ApiClientId).GetAsync(Url(scope), ct);
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.ApiClientId).GetAsync(Url(scope), ct);
 
         Assert.Equal(expected, status);
         Assert.Equal(code, body!["error"]!["code"]!.GetValue<string>());
@@ -107,7 +105,7 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
     public async Task List_AtEachServedVersion_HasThatVersionsPermissionProperties(string apiVersion, string properties)
     {
         var ct = TestContext.Current.CancellationToken;
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.ApiClientId)
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.ApiClientId)
             .GetAsync($"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/permissions?api-version={apiVersion}", ct);
 
         Assert.Equal(200, status);
@@ -118,7 +116,7 @@ public sealed class PermissionsApiTests(EmulatorFixture emulator) : IClassFixtur
     public async Task List_AtAVersionWhoseSpecHasNoPermissions_IsInvalidResourceTypeNamingTheServedVersions()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (status, body, _) = await new ArmClient(emulator, SeedDirectory.ApiClientId)
+        var (status, body, _) = await new ArmClient(emulator, SeedIds.ApiClientId)
             .GetAsync($"{ArmClient.SubscriptionScope}/providers/Microsoft.Authorization/permissions?api-version=2020-04-01-preview", ct);
 
         Assert.Equal(400, status);

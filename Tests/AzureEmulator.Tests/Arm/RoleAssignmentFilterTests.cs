@@ -4,7 +4,7 @@ namespace AzureEmulator.Tests.Arm;
 
 public sealed class RoleAssignmentFilterTests
 {
-    private static readonly Guid Principal = Guid.Parse(SeedDirectory.ApiObjectId);
+    private static readonly Guid Principal = Guid.Parse(SeedIds.ApiObjectId);
 
     [Theory]
     [InlineData("atScope()", true, false, false)]
@@ -62,8 +62,8 @@ public sealed class RoleAssignmentFilterTests
     [Fact]
     public void Matches_WhenPrincipalDiffers_IsFalse()
     {
-        var scope = ArmScope.ForSubscription(SeedDirectory.SubscriptionId);
-        var filter = RoleAssignmentFilter.Parse($"assignedTo('{SeedDirectory.OperatorObjectId}')")!;
+        var scope = ArmScope.ForSubscription(SeedIds.SubscriptionId);
+        var filter = RoleAssignmentFilter.Parse($"assignedTo('{SeedIds.OperatorObjectId}')")!;
 
         Assert.False(filter.Matches(scope, scope, Principal));
     }

@@ -9,10 +9,10 @@ public sealed class TokenBucketTests
     public void TryTake_WhenReadBucketIsEmptied_RefusesWithRetryAfter()
     {
         var time = new FakeTimeProvider();
-        var throttle = new ArmThrottle(time, new ArmOptions());
+        var throttle = new ArmThrottle(time, new EmulatorArmOptions());
         var principal = Guid.NewGuid();
 
-        var decisions = Enumerable.Range(0, 251).Select(_ => throttle.TryTake(SeedDirectory.SubscriptionId, principal, ArmRequestKind.Read)).ToList();
+        var decisions = Enumerable.Range(0, 251).Select(_ => throttle.TryTake(SeedIds.SubscriptionId, principal, ArmRequestKind.Read)).ToList();
 
         Assert.All(decisions.Take(250), d => Assert.True(d.Allowed));
         Assert.Equal(Enumerable.Range(0, 250).Select(i => 249 - i), decisions.Take(250).Select(d => d.Remaining));
@@ -43,7 +43,7 @@ public sealed class TokenBucketTests
     public void TryTake_WhenWriteBucketIsEmpty_AsksToWaitForTheNextToken()
     {
         var time = new FakeTimeProvider();
-        var throttle = new ArmThrottle(time, new ArmOptions { WriteBucketCapacity = 2, WriteRefillPerSecond = 0.25 });
+        var throttle = new ArmThrottle(time, new EmulatorArmOptions { WriteBucketCapacity = 2, WriteRefillPerSecond = 0.25 });
         var principal = Guid.NewGuid();
 
         throttle.TryTake("sub", principal, ArmRequestKind.Write);
@@ -79,7 +79,7 @@ public sealed class TokenBucketTests
     [Fact]
     public void Reset_RefillsEveryBucket()
     {
-        var throttle = new ArmThrottle(new FakeTimeProvider(), new ArmOptions { ReadBucketCapacity = 1 });
+        var throttle = new ArmThrottle(new FakeTimeProvider(), new EmulatorArmOptions { ReadBucketCapacity = 1 });
         var principal = Guid.NewGuid();
         throttle.TryTake("sub", principal, ArmRequestKind.Read);
 

@@ -9,7 +9,7 @@ namespace AzureEmulator.Tests.Tls;
 public sealed class ServerCertificateChoiceTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 8, 0, 0, TimeSpan.Zero);
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("roleviewer-tls-choice-").FullName;
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("roleviewer-tls-choice-").FullName;
 
     public static TheoryData<DevelopmentCertificateState> AllStates => [.. Enum.GetValues<DevelopmentCertificateState>()];
 
@@ -62,7 +62,7 @@ public sealed class ServerCertificateChoiceTests : IDisposable
     [Fact]
     public void Select_OnLinux_ServesTheCaServerCertificateWithoutLookingForADevelopmentCertificate()
     {
-        var authority = LocalCertificateAuthority.LoadOrCreate(stateDirectory, TimeProvider.System);
+        var authority = LocalCertificateAuthority.LoadOrCreate(_stateDirectory, TimeProvider.System);
         var looked = false;
 
         var selected = EmulatorServerCertificate.Select(OSPlatform.Linux, authority, () =>
@@ -79,7 +79,7 @@ public sealed class ServerCertificateChoiceTests : IDisposable
     [Fact]
     public void Select_OnWindowsWithAnUntrustedDevelopmentCertificate_ServesThatCertificate()
     {
-        var authority = LocalCertificateAuthority.LoadOrCreate(stateDirectory, TimeProvider.System);
+        var authority = LocalCertificateAuthority.LoadOrCreate(_stateDirectory, TimeProvider.System);
         using var development = DevelopmentLike();
 
         // Self-signed and in no trust store of this machine: untrusted, as before 'dotnet dev-certs https --trust'.
@@ -93,7 +93,7 @@ public sealed class ServerCertificateChoiceTests : IDisposable
     [Fact]
     public void Select_OnMacWithoutADevelopmentCertificate_ServesTheCaServerCertificate()
     {
-        var authority = LocalCertificateAuthority.LoadOrCreate(stateDirectory, TimeProvider.System);
+        var authority = LocalCertificateAuthority.LoadOrCreate(_stateDirectory, TimeProvider.System);
 
         var selected = EmulatorServerCertificate.Select(OSPlatform.OSX, authority, () => null);
 
@@ -145,5 +145,5 @@ public sealed class ServerCertificateChoiceTests : IDisposable
         return request.CreateSelfSigned(notBefore ?? Now.AddDays(-1), notAfter ?? Now.AddDays(365));
     }
 
-    public void Dispose() => Directory.Delete(stateDirectory, recursive: true);
+    public void Dispose() => Directory.Delete(_stateDirectory, recursive: true);
 }

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 
 namespace RoleViewer.Api.Tests.Emulator;
@@ -12,8 +9,8 @@ namespace RoleViewer.Api.Tests.Emulator;
 public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixture<EmulatorHost>
 {
     private const string RoleViewerReaderAssignment = "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f";
-    private const string RoleViewerReaderRoleId = "4a6c8e0f-2b4d-4f6a-8c0e-1d3f5a7b9c2e";
-    private const string ReaderRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    private static readonly string RoleViewerReaderRoleId = SeedIds.RoleId("RoleViewer Reader");
+    private static readonly string ReaderRoleId = SeedIds.ReaderRoleId;
 
     private static JsonElement Check(JsonElement identity, string id) =>
         identity.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == id);

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace RoleViewer.Api.Tests.Emulator;
 
 /// <summary>
@@ -10,14 +6,14 @@ namespace RoleViewer.Api.Tests.Emulator;
 /// </summary>
 public sealed class PermissionsIntegrationTests(EmulatorHost emulator) : IClassFixture<EmulatorHost>
 {
-    private const string ReaderRoleId = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    private static readonly string ReaderRoleId = SeedIds.ReaderRoleId;
     private const string ContributorRoleId = "b24988ac-6180-42a0-ab88-20f7382dd24c";
     private const string RoleViewerReaderAssignment = "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f";
-    private const string RoleViewerReaderRoleId = "4a6c8e0f-2b4d-4f6a-8c0e-1d3f5a7b9c2e";
+    private static readonly string RoleViewerReaderRoleId = SeedIds.RoleId("RoleViewer Reader");
     private const string VmRead = "Microsoft.Compute/virtualMachines/read";
-    private const string Sub = EmulatorHost.SubscriptionScope;
-    private const string SeededGroup = Sub + "/resourceGroups/rg-roleviewer";
-    private const string AppInsights = SeededGroup + "/providers/Microsoft.Insights/components/appi-roleviewer";
+    private static readonly string Sub = EmulatorHost.SubscriptionScope;
+    private static readonly string SeededGroup = Sub + "/resourceGroups/rg-roleviewer";
+    private static readonly string AppInsights = SeededGroup + "/providers/Microsoft.Insights/components/appi-roleviewer";
 
     private static readonly string[] BlockProperties = ["actions", "notActions", "dataActions", "notDataActions"];
 

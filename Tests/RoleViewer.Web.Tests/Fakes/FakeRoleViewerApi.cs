@@ -2,7 +2,6 @@ extern alias web;
 
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,10 +19,10 @@ namespace RoleViewer.Web.Tests.Fakes;
 /// the fake cannot send a shape the real Api cannot.</summary>
 public sealed class FakeRoleViewerApi : IAsyncDisposable
 {
-    public const string TenantId = "8a7d1c7e-3b6f-4a0e-9d2c-5f1e0b7c4a21";
-    public const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
-    public const string ClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
-    public const string PrincipalId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
+    public static string TenantId => SeedIds.TenantId;
+    public static string SubscriptionId => SeedIds.SubscriptionId;
+    public static string ClientId => SeedIds.ApiClientId;
+    public static string PrincipalId => SeedIds.ApiObjectId;
     public const string RightSubject = "system:serviceaccount:roleviewer:roleviewer-api";
     public const string Issuer = "https://localhost:5443/cluster";
 
@@ -41,11 +40,11 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         ["Contributor"] = (["*"], ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write"]),
     };
 
-    private readonly WebApplication app;
-    private readonly ConcurrentDictionary<string, RoleAssignmentDto> assignments = new();
-    private Dictionary<string, RoleAssignmentDto> seededAssignments = [];
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, RoleAssignmentDto> _assignments = new();
+    private Dictionary<string, RoleAssignmentDto> _seededAssignments = [];
 
-    private FakeRoleViewerApi(WebApplication app) => this.app = app;
+    private FakeRoleViewerApi(WebApplication app) => _app = app;
 
     public string Url { get; private set; } = "";
 
@@ -70,7 +69,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     /// <summary>False: the pod facts of a process outside Kubernetes (no Downward API variables).</summary>
     public bool PodInKubernetes { get; set; } = true;
 
-    private DateTimeOffset lastForcedRefresh = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastForcedRefresh = DateTimeOffset.MinValue;
 
     /// <summary>Role assignments answer this problem (status, upstream code) instead of a list.</summary>
     public (int Status, string Code)? RoleAssignmentsProblem { get; set; }
@@ -105,7 +104,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         }
 
-        fake.seededAssignments = fake.assignments.ToDictionary(a => a.Key, a => a.Value);
+        fake._seededAssignments = fake._assignments.ToDictionary(a => a.Key, a => a.Value);
         fake.Map();
         await app.StartAsync(cancellationToken);
         fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -117,7 +116,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     {
         var id = $"/subscriptions/{SubscriptionId}/providers/Microsoft.Authorization/roleAssignments/{name}";
         var scope = $"/subscriptions/{SubscriptionId}";
-        assignments[name] = new RoleAssignmentDto(
+        _assignments[name] = new RoleAssignmentDto(
             id, name, $"{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleGuid}", roleName, roleType, description,
             scope, "subscription", SubscriptionId, ResourceGroup: null, ResourceType: null, ResourceName: null,
             PrincipalId: groupId ?? PrincipalId, PrincipalType: groupId is null ? "ServicePrincipal" : "Group", Condition: null,
@@ -125,11 +124,11 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         return id;
     }
 
-    public void RemoveAllAssignments() => assignments.Clear();
+    public void RemoveAllAssignments() => _assignments.Clear();
 
     private void Map()
     {
-        app.Use(async (context, next) =>
+        _app.Use(async (context, next) =>
         {
             if (Down)
             {
@@ -140,18 +139,18 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             await next(context);
         });
 
-        app.MapGet("/api/role-assignments", (bool? refresh, HttpResponse response) =>
+        _app.MapGet("/api/role-assignments", (bool? refresh, HttpResponse response) =>
         {
             if (refresh == true && RefreshRateLimit is { } limit)
             {
-                var wait = lastForcedRefresh + limit - DateTimeOffset.UtcNow;
+                var wait = _lastForcedRefresh + limit - DateTimeOffset.UtcNow;
                 if (wait > TimeSpan.Zero)
                 {
                     response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     return Results.Problem(title: "Refresh rate-limited", detail: "A forced refresh ran moments ago.", statusCode: 429);
                 }
 
-                lastForcedRefresh = DateTimeOffset.UtcNow;
+                _lastForcedRefresh = DateTimeOffset.UtcNow;
             }
 
             return RoleAssignmentsProblem is { } problem
@@ -165,14 +164,14 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 : Results.Json(new RoleAssignmentsResponse(
                     new PrincipalDto(PrincipalId, ClientId, TenantId),
                     SubscriptionId,
-                    [.. assignments.Values],
+                    [.. _assignments.Values],
                     DateTimeOffset.UtcNow.AddMinutes(Stale ? -7 : 0),
                     Stale,
                     Stale ? 420.0 : 0.0,
                     StaleBecause));
         });
 
-        app.MapGet("/api/identity", (bool? probe) =>
+        _app.MapGet("/api/identity", (bool? probe) =>
         {
             if (probe == true)
             {
@@ -207,9 +206,9 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                     federated ? null : "No matching federated identity record found for presented assertion subject.")));
         });
 
-        app.MapGet("/api/permissions", () =>
+        _app.MapGet("/api/permissions", () =>
         {
-            var roles = assignments.Values.Select(a => (Assignment: a, Role: RolePermissions[a.RoleName])).ToList();
+            var roles = _assignments.Values.Select(a => (Assignment: a, Role: RolePermissions[a.RoleName])).ToList();
             return Results.Json(new EffectivePermissionsResponse(
                 Scope: $"/subscriptions/{SubscriptionId}",
                 ScopeKind: "subscription",
@@ -228,7 +227,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 UpstreamError: null));
         });
 
-        app.MapGet("/api/permissions/check", (string? action, string? scope) =>
+        _app.MapGet("/api/permissions/check", (string? action, string? scope) =>
         {
             if (string.IsNullOrWhiteSpace(action) || action.Contains('*', StringComparison.Ordinal))
             {
@@ -238,7 +237,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
             static bool Matches(string pattern, string action) =>
                 Regex.IsMatch(action, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase);
-            var grant = assignments.Values.Select(a => (Assignment: a, Role: RolePermissions[a.RoleName]))
+            var grant = _assignments.Values.Select(a => (Assignment: a, Role: RolePermissions[a.RoleName]))
                 .Select(r => (r.Assignment, Pattern: r.Role.Actions.FirstOrDefault(p => Matches(p, action)), Not: r.Role.NotActions.FirstOrDefault(p => Matches(p, action))))
                 .FirstOrDefault(r => r.Pattern is not null && r.Not is null);
             var allowed = grant.Pattern is not null;
@@ -254,13 +253,13 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
                 DeniedBy: [],
                 Reason: allowed
                     ? $"Allowed: role \"{grant.Assignment.RoleName}\" grants action {action} through \"{grant.Pattern}\"."
-                    : $"Denied: none of the {assignments.Count} role assignment(s) grants action {action}.",
+                    : $"Denied: none of the {_assignments.Count} role assignment(s) grants action {action}.",
                 Warnings: [],
                 FetchedAt: DateTimeOffset.UtcNow,
                 Stale: false));
         });
 
-        app.MapGet("/api/pod", () => Results.Json(new PodFacts(
+        _app.MapGet("/api/pod", () => Results.Json(new PodFacts(
             PodName: "api-7d9f-abcde",
             Namespace: PodInKubernetes ? "roleviewer" : null,
             NodeName: PodInKubernetes ? "aks-node-1" : null,
@@ -280,7 +279,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             OsDescription: "Debian GNU/Linux 12")));
 
         // As the real emulator: the admin API answers its owner only.
-        app.Use(async (context, next) =>
+        _app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments("/admin") && context.Request.Headers["Emulator-Admin-Key"] != AdminKey)
             {
@@ -292,8 +291,8 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         });
 
         // The emulator slice Try-it uses.
-        app.MapPost("/admin/tokens", () => Results.Json(new { access_token = "operator-token", expires_on = 0 }));
-        app.MapGet("/admin/directory", () => Results.Json(new JsonObject
+        _app.MapPost("/admin/tokens", () => Results.Json(new { access_token = "operator-token", expires_on = 0 }));
+        _app.MapGet("/admin/directory", () => Results.Json(new JsonObject
         {
             ["tenantId"] = TenantId,
             ["identities"] = new JsonArray(new JsonObject
@@ -309,21 +308,21 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
         }));
         // GET /admin/state and its reset, in the emulator's shape (AzureEmulator/State/SeedDrift.cs): the seed is what
         // the fake held when it started, no groups, and the right federated subject.
-        app.MapGet("/admin/state", () => Results.Json(StateReport()));
-        app.MapPost("/admin/state/reset", () =>
+        _app.MapGet("/admin/state", () => Results.Json(StateReport()));
+        _app.MapPost("/admin/state/reset", () =>
         {
             Resets++;
-            assignments.Clear();
-            foreach (var (name, assignment) in seededAssignments)
+            _assignments.Clear();
+            foreach (var (name, assignment) in _seededAssignments)
             {
-                assignments[name] = assignment;
+                _assignments[name] = assignment;
             }
 
             GroupsOfIdentity.Clear();
             FederatedSubject = RightSubject;
             return Results.Json(StateReport());
         });
-        app.MapPut("/admin/groups/{objectId}", (string objectId, JsonObject body) =>
+        _app.MapPut("/admin/groups/{objectId}", (string objectId, JsonObject body) =>
         {
             if (body["members"] is not JsonArray members || members.Select(m => (string?)m).SingleOrDefault() != PrincipalId)
             {
@@ -333,7 +332,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             GroupsOfIdentity[objectId] = true;
             return Results.Ok(body);
         });
-        app.MapPut("/admin/identities/{clientId}/federated-credentials/{name}", (string clientId, string name, JsonObject body) =>
+        _app.MapPut("/admin/identities/{clientId}/federated-credentials/{name}", (string clientId, string name, JsonObject body) =>
         {
             if (clientId != ClientId || name != "roleviewer-api" || (string?)body["issuer"] != Issuer)
             {
@@ -343,7 +342,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             FederatedSubject = (string)body["subject"]!;
             return Results.Ok(body);
         });
-        app.MapPut("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string sub, string name, JsonObject body, HttpRequest request) =>
+        _app.MapPut("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string sub, string name, JsonObject body, HttpRequest request) =>
         {
             if (request.Headers.Authorization != "Bearer operator-token" || sub != SubscriptionId)
             {
@@ -362,18 +361,18 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
             AddAssignment(name, roleName, "BuiltInRole", description, roleGuid, groupId: principal == PrincipalId ? null : principal);
             return Results.Created((string?)null, body);
         });
-        app.MapGet("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments", () => Results.Json(new JsonObject
+        _app.MapGet("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments", () => Results.Json(new JsonObject
         {
-            ["value"] = new JsonArray([.. assignments.Values.Select(a => new JsonObject
+            ["value"] = new JsonArray([.. _assignments.Values.Select(a => new JsonObject
             {
                 ["id"] = a.Id,
                 ["properties"] = new JsonObject { ["principalId"] = a.PrincipalId, ["roleDefinitionId"] = a.RoleDefinitionId },
             })]),
         }));
-        app.MapDelete("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string name) =>
+        _app.MapDelete("/subscriptions/{sub}/providers/Microsoft.Authorization/roleAssignments/{name}", (string name) =>
         {
             ArmWrites++;
-            return assignments.TryRemove(name, out _) ? Results.Ok() : Results.NoContent();
+            return _assignments.TryRemove(name, out _) ? Results.Ok() : Results.NoContent();
         });
     }
 
@@ -381,14 +380,14 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
     {
         var differences = new List<JsonObject>();
         void Add(string area, string detail) => differences.Add(new JsonObject { ["area"] = area, ["detail"] = detail });
-        foreach (var added in assignments.Keys.Except(seededAssignments.Keys))
+        foreach (var added in _assignments.Keys.Except(_seededAssignments.Keys))
         {
-            Add("roleAssignments", $"Role assignment added: {assignments[added].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
+            Add("roleAssignments", $"Role assignment added: {_assignments[added].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
         }
 
-        foreach (var removed in seededAssignments.Keys.Except(assignments.Keys))
+        foreach (var removed in _seededAssignments.Keys.Except(_assignments.Keys))
         {
-            Add("roleAssignments", $"Role assignment removed: {seededAssignments[removed].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
+            Add("roleAssignments", $"Role assignment removed: {_seededAssignments[removed].RoleName} for id-roleviewer-api at /subscriptions/{SubscriptionId}.");
         }
 
         foreach (var group in GroupsOfIdentity.Keys)
@@ -412,7 +411,7 @@ public sealed class FakeRoleViewerApi : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

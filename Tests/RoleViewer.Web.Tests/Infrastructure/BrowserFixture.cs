@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 [assembly: AssemblyFixture(typeof(RoleViewer.Web.Tests.Infrastructure.BrowserFixture))]
 
 namespace RoleViewer.Web.Tests.Infrastructure;
@@ -7,14 +5,14 @@ namespace RoleViewer.Web.Tests.Infrastructure;
 /// <summary>One Debian Chromium for the whole test run (Playwright's own browsers cannot be downloaded here).</summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    private IPlaywright? playwright;
+    private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = default!;
 
     public async ValueTask InitializeAsync()
     {
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new()
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = "/usr/bin/chromium",
             Args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -61,7 +59,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             await Browser.DisposeAsync();
         }
 
-        playwright?.Dispose();
+        _playwright?.Dispose();
     }
 }
 

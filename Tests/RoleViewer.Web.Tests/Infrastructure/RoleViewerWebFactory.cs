@@ -4,21 +4,20 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
-using RoleViewer.Web.Tests.Fakes;
 
 namespace RoleViewer.Web.Tests.Infrastructure;
 
 /// <summary>RoleViewer.Web in-process on a real Kestrel port (so Chromium can reach it), its api pointed at a fake.</summary>
 public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
 {
-    private readonly Dictionary<string, string?> settings;
+    private readonly Dictionary<string, string?> _settings;
 
-    private readonly string environment;
+    private readonly string _environment;
 
     private RoleViewerWebFactory(Dictionary<string, string?> settings, string environment)
     {
-        this.settings = settings;
-        this.environment = environment;
+        _settings = settings;
+        _environment = environment;
     }
 
     public Uri Url => ClientOptions.BaseAddress;
@@ -47,9 +46,9 @@ public sealed class RoleViewerWebFactory : WebApplicationFactory<web::Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment(environment);
+        builder.UseEnvironment(_environment);
         // Outside Development, blazor.web.js and the fingerprinted assets come from the build's manifest only when asked.
         builder.UseStaticWebAssets();
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
     }
 }

@@ -23,7 +23,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
     public DistributedApplication App { get; private set; } = null!;
 
     // Its own emulator state: Try-it's grants and federation changes persist, and must not leak into dev runs or other tests.
-    private readonly string stateDirectory = Directory.CreateTempSubdirectory("roleviewer-web-e2e-").FullName;
+    private readonly string _stateDirectory = Directory.CreateTempSubdirectory("roleviewer-web-e2e-").FullName;
 
     public Uri WebUrl { get; private set; } = null!;
 
@@ -31,7 +31,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--Emulator:StateDirectory={stateDirectory}"], cts.Token);
+            [$"--Emulator:StateDirectory={_stateDirectory}"], cts.Token);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         App = await builder.BuildAsync(cts.Token);
         await App.StartAsync(cts.Token);
@@ -57,7 +57,7 @@ public sealed class AppHostWebFixture : IAsyncLifetime
     /// <summary>The emulator's owner: trusts its CA (from this run's state) and sends the admin key.</summary>
     public HttpClient CreateEmulatorAdminClient()
     {
-        var client = new HttpClient(RoleViewer.Testing.EmulatorCaTrust.CreateHandler(Path.Combine(stateDirectory, "tls", "ca.crt")))
+        var client = new HttpClient(RoleViewer.Testing.EmulatorCaTrust.CreateHandler(Path.Combine(_stateDirectory, "tls", "ca.crt")))
         {
             BaseAddress = EmulatorUrl,
             Timeout = TimeSpan.FromSeconds(60),
@@ -66,10 +66,10 @@ public sealed class AppHostWebFixture : IAsyncLifetime
         return client;
     }
 
-    private const string SubscriptionId = "3f2b6c1d-8e4a-4b7f-9c0d-1a2b3c4d5e6f";
-    private const string ApiClientId = "5b1c9e7a-2d4f-4c3b-8a6e-0f9d8c7b6a54";
-    private const string ApiObjectId = "c2d4e6f8-1a3b-4c5d-9e7f-8a9b0c1d2e3f";
-    private const string OperatorClientId = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
+    private static readonly string SubscriptionId = SeedIds.SubscriptionId;
+    private static readonly string ApiClientId = SeedIds.ApiClientId;
+    private static readonly string ApiObjectId = SeedIds.ApiObjectId;
+    private static readonly string OperatorClientId = SeedIds.OperatorClientId;
     private const string TryItGroupObjectId = "b7e1c3a5-9d2f-4e8b-a6c4-0f2e4d6b8a1c";
     public const string ApiSubject = "system:serviceaccount:roleviewer:roleviewer-api";
 
@@ -127,6 +127,6 @@ public sealed class AppHostWebFixture : IAsyncLifetime
             await App.DisposeAsync();
         }
 
-        Directory.Delete(stateDirectory, recursive: true);
+        Directory.Delete(_stateDirectory, recursive: true);
     }
 }

@@ -1,7 +1,4 @@
 using Deque.AxeCore.Playwright;
-using Microsoft.Playwright;
-using RoleViewer.Web.Tests.Infrastructure;
-using static Microsoft.Playwright.Assertions;
 
 namespace RoleViewer.Web.Tests.UnderAppHost;
 

@@ -4,7 +4,7 @@ using AzureEmulator.Faults;
 namespace AzureEmulator.Arm;
 
 /// <summary>Settings of the emulated Azure Resource Manager (configuration section "Emulator:Arm").</summary>
-public sealed class ArmOptions
+public sealed class EmulatorArmOptions
 {
     public const string SectionName = "Emulator:Arm";
 
@@ -37,14 +37,14 @@ public sealed class ArmOptions
     public FaultSettings? Faults { get; set; }
 }
 
-/// <summary>The list page size in force; starts at <see cref="ArmOptions.PageSize"/>, changed at run time by the admin API.</summary>
-public sealed class ArmPaging(ArmOptions options)
+/// <summary>The list page size in force; starts at <see cref="EmulatorArmOptions.PageSize"/>, changed at run time by the admin API.</summary>
+public sealed class ArmPaging(EmulatorArmOptions options)
 {
-    private int pageSize = options.PageSize;
+    private int _pageSize = options.PageSize;
 
     public int PageSize
     {
-        get => Volatile.Read(ref pageSize);
-        set => Volatile.Write(ref pageSize, value);
+        get => Volatile.Read(ref _pageSize);
+        set => Volatile.Write(ref _pageSize, value);
     }
 }
