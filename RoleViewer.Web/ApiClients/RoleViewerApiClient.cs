@@ -43,7 +43,7 @@ public sealed partial class RoleViewerApiClient(HttpClient http, IOptions<ApiOpt
             using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
-                var value = await response.Content.ReadFromJsonAsync<T>(ApiJsonContext.Default.Options, timeout.Token);
+                var value = await response.Content.ReadFromJsonAsync<T>(ContractsJsonContext.Default.Options, timeout.Token);
                 return value is null
                     ? ApiResult.Fail<T>(BadResponse(path, "an empty body"))
                     : ApiResult.Ok(value);
@@ -78,7 +78,7 @@ public sealed partial class RoleViewerApiClient(HttpClient http, IOptions<ApiOpt
         {
             try
             {
-                var problem = await response.Content.ReadFromJsonAsync(ApiJsonContext.Default.ApiProblem, cancellationToken);
+                var problem = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ApiProblem, cancellationToken);
                 if (problem is not null)
                 {
                     return new ApiFailure(ApiFailureKind.Problem,

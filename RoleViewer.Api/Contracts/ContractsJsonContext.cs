@@ -1,9 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace RoleViewer.Web.ApiClients;
+namespace RoleViewer.Contracts;
 
-/// <summary>The Api's answers read by generated code: no reflection, no warm-up, fewer allocations per load.</summary>
+/// <summary>
+/// The contracts serialized by generated code: no reflection, no warm-up, fewer allocations. Compiled into the Api
+/// (which writes them) and the Web (which reads them, ApiProblem included), so both agree on one list and one policy.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RoleAssignmentsResponse))]
 [JsonSerializable(typeof(IdentityReport))]
@@ -11,4 +14,4 @@ namespace RoleViewer.Web.ApiClients;
 [JsonSerializable(typeof(EffectivePermissionsResponse))]
 [JsonSerializable(typeof(PermissionCheckResponse))]
 [JsonSerializable(typeof(ApiProblem))]
-public sealed partial class ApiJsonContext : JsonSerializerContext;
+public sealed partial class ContractsJsonContext : JsonSerializerContext;
