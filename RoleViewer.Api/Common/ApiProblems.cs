@@ -7,6 +7,13 @@ namespace RoleViewer.Api.Common;
 /// <summary>The ProblemDetails the endpoints answer with; the extension names are <see cref="ApiProblem"/>'s, which the Web reads.</summary>
 public static class ApiProblems
 {
+    /// <summary>Declares, for OpenAPI, the answers of an endpoint with nothing to serve when Entra or ARM fails: 502, 503 and 504.</summary>
+    public static RouteHandlerBuilder ProducesUpstreamProblems(this RouteHandlerBuilder builder) =>
+        builder
+            .ProducesProblem(StatusCodes.Status502BadGateway)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+
     /// <summary>A problem of the request itself (400): only the trace id is added.</summary>
     public static ProblemHttpResult Request(HttpContext context, int status, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails

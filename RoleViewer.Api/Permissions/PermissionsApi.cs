@@ -24,18 +24,14 @@ public static partial class PermissionsApi
             .WithDescription("Computed from the cached role-assignment listing (assignments at and above the scope, direct and through groups) " +
                              "and the roles' definitions. notActions subtract only within their own role: see roles[] for each block.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesUpstreamProblems();
         group.MapGet("/check", CheckPermission)
             .WithName("CheckPermission")
             .WithSummary("May the identity perform one action at a scope, and which assignment decides.")
             .WithDescription("ARM's semantics: case-insensitive, '*' wildcards within and across segments, notActions subtract only within " +
                              "their role. Conditions are reported with a warning, not evaluated. Deny assignments are not considered.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesUpstreamProblems();
         return group;
     }
 

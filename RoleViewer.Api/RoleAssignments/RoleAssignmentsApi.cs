@@ -18,9 +18,7 @@ public static class RoleAssignmentsApi
                              "Errors without a cached list are ProblemDetails carrying upstreamStatus and upstreamCode.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
+            .ProducesUpstreamProblems();
         return group;
     }
 
