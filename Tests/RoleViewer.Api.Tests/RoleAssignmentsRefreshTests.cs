@@ -62,17 +62,41 @@ public sealed class RoleAssignmentsRefreshTests : IDisposable
         return await request;
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task GetRoleAssignments_WhenArmHangsAfterAGoodList_ServesItAsRefreshPendingAndJoinsTheOneRefresh()
+    /// <summary>ARM holds every listing until the returned source is set, then answers with the current assignments.</summary>
+    private TaskCompletionSource ArmAnswersWhenReleased()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var client = await ClientWithAGoodListPastItsTtlAsync();
         var release = new TaskCompletionSource();
         _factory.Arm.OnListing = async _ =>
         {
             await release.Task;
             return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
         };
+        return release;
+    }
+
+    /// <summary>
+    /// ARM answers each listing after <paramref name="delay"/> on the fake clock; the returned task completes once that
+    /// delay exists, the moment from which advancing the clock ends it.
+    /// </summary>
+    private Task ArmAnswersAfterOnTheFakeClock(TimeSpan delay)
+    {
+        var armAnswerArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _factory.Arm.OnListing = async _ =>
+        {
+            var answerDue = Task.Delay(delay, _factory.Time);
+            armAnswerArmed.TrySetResult();
+            await answerDue;
+            return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
+        };
+        return armAnswerArmed.Task;
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task GetRoleAssignments_WhenArmHangsAfterAGoodList_ServesItAsRefreshPendingAndJoinsTheOneRefresh()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = await ClientWithAGoodListPastItsTtlAsync();
+        var release = ArmAnswersWhenReleased();
 
         var first = await BodyAsync(await AdvanceUntilAnsweredAsync(client.GetAsync(Url, ct)));
         var second = await BodyAsync(await AdvanceUntilAnsweredAsync(client.GetAsync(Url, ct)));
@@ -98,19 +122,12 @@ public sealed class RoleAssignmentsRefreshTests : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await ClientWithAGoodListPastItsTtlAsync();
-        var armAnswerArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _factory.Arm.OnListing = async _ =>
-        {
-            var answerDue = Task.Delay(TimeSpan.FromSeconds(30), _factory.Time);
-            armAnswerArmed.TrySetResult();
-            await answerDue;
-            return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
-        };
+        var armAnswerArmed = ArmAnswersAfterOnTheFakeClock(TimeSpan.FromSeconds(30));
         _factory.Arm.Assignments.Add(StubArm.Assignment(TestIds.ReaderRoleId, $"/subscriptions/{TestIds.SubscriptionId}"));
 
         var pending = await BodyAsync(await AdvanceUntilAnsweredAsync(client.GetAsync(Url, ct)));
         // Only once ARM's 30 s delay exists on the fake clock does moving the clock end it.
-        await armAnswerArmed.Task.WaitAsync(ct);
+        await armAnswerArmed.WaitAsync(ct);
         _factory.Time.Advance(TimeSpan.FromSeconds(30));
         var answered = await BodyAsync(await client.GetAsync(Url, ct));
 
@@ -128,18 +145,11 @@ public sealed class RoleAssignmentsRefreshTests : IDisposable
         var client = await ClientWithAGoodListPastItsTtlAsync();
         // ARM's one-second delay must exist on the fake clock before the clock moves: on a busy machine the listing
         // is counted well before its delay is armed, and a delay armed after the move would never end.
-        var armAnswerArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _factory.Arm.OnListing = async _ =>
-        {
-            var answerDue = Task.Delay(TimeSpan.FromSeconds(1), _factory.Time);
-            armAnswerArmed.TrySetResult();
-            await answerDue;
-            return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
-        };
+        var armAnswerArmed = ArmAnswersAfterOnTheFakeClock(TimeSpan.FromSeconds(1));
         _factory.Arm.Assignments.Add(StubArm.Assignment(TestIds.ReaderRoleId, $"/subscriptions/{TestIds.SubscriptionId}"));
 
         var request = client.GetAsync(Url, ct);
-        await armAnswerArmed.Task.WaitAsync(ct);
+        await armAnswerArmed.WaitAsync(ct);
         // One second on the clock: ARM's answer is due, the 2 s StaleAfter is not, whenever the API armed it.
         _factory.Time.Advance(TimeSpan.FromSeconds(1));
         var answered = await BodyAsync(await request);
@@ -152,12 +162,7 @@ public sealed class RoleAssignmentsRefreshTests : IDisposable
     public async Task GetRoleAssignments_WhenArmHangsWithNoGoodList_WaitsForArmWhateverTheClockSays()
     {
         var ct = TestContext.Current.CancellationToken;
-        var release = new TaskCompletionSource();
-        _factory.Arm.OnListing = async _ =>
-        {
-            await release.Task;
-            return StubArm.Json(HttpStatusCode.OK, new { value = _factory.Arm.Assignments.ToArray() });
-        };
+        var release = ArmAnswersWhenReleased();
         var client = _factory.CreateClient();
 
         var request = client.GetAsync(Url, ct);

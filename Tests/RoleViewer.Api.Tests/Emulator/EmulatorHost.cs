@@ -11,10 +11,39 @@ namespace RoleViewer.Api.Tests.Emulator;
 /// </summary>
 public sealed class EmulatorHost : InProcessEmulator
 {
+    private const string RoleViewerReaderAssignment = "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f";
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
         await ReadTokenFileAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Deletes the seeded "RoleViewer Reader" assignment of the API's identity through ARM; disposing the result puts it
+    /// back under the same id, so the tests that follow see the seeded assignments again.
+    /// </summary>
+    public async Task<IAsyncDisposable> RevokeSeededRoleViewerReaderAsync(CancellationToken ct)
+    {
+        var path = $"{SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments/{RoleViewerReaderAssignment}";
+        using (var revoke = await ArmAsOperatorAsync(HttpMethod.Delete, path, null, ct))
+        {
+            Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync(ct));
+        }
+
+        return new Restoration(async () =>
+        {
+            using var restore = await ArmAsOperatorAsync(HttpMethod.Put, path, new
+            {
+                properties = new
+                {
+                    roleDefinitionId = $"{SubscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/{SeedIds.RoleId("RoleViewer Reader")}",
+                    principalId = TestIds.ObjectId,
+                    principalType = "ServicePrincipal",
+                },
+            }, ct);
+            Assert.True(restore.IsSuccessStatusCode, await restore.Content.ReadAsStringAsync(ct));
+        });
     }
 
     /// <summary>The webhook's variables plus the subscription and ARM endpoint, as the AppHost gives them to the API.</summary>
@@ -26,6 +55,12 @@ public sealed class EmulatorHost : InProcessEmulator
         settings["Arm:Endpoint"] = Origin.ToString().TrimEnd('/');
         return settings;
     }
+}
+
+/// <summary>Runs its restore when disposed.</summary>
+internal sealed class Restoration(Func<Task> restore) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync() => await restore();
 }
 
 /// <summary>

@@ -8,8 +8,6 @@ namespace RoleViewer.Api.Tests.Emulator;
 /// </summary>
 public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixture<EmulatorHost>
 {
-    private const string RoleViewerReaderAssignment = "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f";
-    private static readonly string RoleViewerReaderRoleId = SeedIds.RoleId("RoleViewer Reader");
     private static readonly string ReaderRoleId = SeedIds.ReaderRoleId;
 
     private static JsonElement Check(JsonElement identity, string id) =>
@@ -155,13 +153,7 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
     public async Task CustomRoleRevoked_AgainstEmulator_Answers403ProblemAndDoctorNamesTheRole()
     {
         var ct = TestContext.Current.CancellationToken;
-        var path = $"{EmulatorHost.SubscriptionScope}/providers/Microsoft.Authorization/roleAssignments/{RoleViewerReaderAssignment}";
-        using (var revoke = await emulator.ArmAsOperatorAsync(HttpMethod.Delete, path, null, ct))
-        {
-            Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync(ct));
-        }
-
-        try
+        await using (await emulator.RevokeSeededRoleViewerReaderAsync(ct))
         {
             await using var factory = new EmulatorApiFactory(emulator);
             var api = factory.CreateClient();
@@ -176,19 +168,6 @@ public sealed class EmulatorIntegrationTests(EmulatorHost emulator) : IClassFixt
             var arm = Check(identity, "armAuthorization");
             Assert.Equal("fail", arm.GetProperty("status").GetString());
             Assert.Contains("RoleViewer Reader", arm.GetProperty("fix").GetString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            using var restore = await emulator.ArmAsOperatorAsync(HttpMethod.Put, path, new
-            {
-                properties = new
-                {
-                    roleDefinitionId = $"{EmulatorHost.SubscriptionScope}/providers/Microsoft.Authorization/roleDefinitions/{RoleViewerReaderRoleId}",
-                    principalId = TestIds.ObjectId,
-                    principalType = "ServicePrincipal",
-                },
-            }, ct);
-            Assert.True(restore.IsSuccessStatusCode, await restore.Content.ReadAsStringAsync(ct));
         }
     }
 

@@ -8,8 +8,6 @@ public sealed class PermissionsIntegrationTests(EmulatorHost emulator) : IClassF
 {
     private static readonly string ReaderRoleId = SeedIds.ReaderRoleId;
     private const string ContributorRoleId = "b24988ac-6180-42a0-ab88-20f7382dd24c";
-    private const string RoleViewerReaderAssignment = "d3f5a7c9-1b2d-4e6f-8a0b-2c4e6a8c0e1f";
-    private static readonly string RoleViewerReaderRoleId = SeedIds.RoleId("RoleViewer Reader");
     private const string VmRead = "Microsoft.Compute/virtualMachines/read";
     private static readonly string Sub = EmulatorHost.SubscriptionScope;
     private static readonly string SeededGroup = Sub + "/resourceGroups/rg-roleviewer";
@@ -126,13 +124,7 @@ public sealed class PermissionsIntegrationTests(EmulatorHost emulator) : IClassF
     public async Task Doctor_WhenArmRefusesTheListing_NamesTheMissingActionAndTheSmallestBuiltInRole()
     {
         var ct = TestContext.Current.CancellationToken;
-        var seeded = $"{Sub}/providers/Microsoft.Authorization/roleAssignments/{RoleViewerReaderAssignment}";
-        using (var removed = await emulator.ArmAsOperatorAsync(HttpMethod.Delete, seeded, null, ct))
-        {
-            Assert.True(removed.IsSuccessStatusCode, await removed.Content.ReadAsStringAsync(ct));
-        }
-
-        try
+        await using (await emulator.RevokeSeededRoleViewerReaderAsync(ct))
         {
             await using var factory = new EmulatorApiFactory(emulator);
             var api = factory.CreateClient();
@@ -150,19 +142,6 @@ public sealed class PermissionsIntegrationTests(EmulatorHost emulator) : IClassF
             // The name infra/main.bicep gives the deployed custom role carries the subscription.
             Assert.Contains($"RoleViewer's custom role \"RoleViewer Reader ({TestIds.SubscriptionId})\"", fix, StringComparison.Ordinal);
             Assert.Equal(HttpStatusCode.BadGateway, permissions.StatusCode);
-        }
-        finally
-        {
-            using var restored = await emulator.ArmAsOperatorAsync(HttpMethod.Put, seeded, new
-            {
-                properties = new
-                {
-                    roleDefinitionId = $"{Sub}/providers/Microsoft.Authorization/roleDefinitions/{RoleViewerReaderRoleId}",
-                    principalId = TestIds.ObjectId,
-                    principalType = "ServicePrincipal",
-                },
-            }, ct);
-            Assert.True(restored.IsSuccessStatusCode, await restored.Content.ReadAsStringAsync(ct));
         }
     }
 
