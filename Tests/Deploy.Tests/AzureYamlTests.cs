@@ -7,7 +7,9 @@ namespace Deploy.Tests;
 
 public sealed class AzureYamlTests
 {
-    private const int Timeout = 30_000;
+    // The first test to need the rendered manifests builds the Go renderer and renders every template; on a loaded
+    // 2-core machine beside the other test projects that alone took over 30 s (a fresh-clone run under two busy loops).
+    private const int Timeout = 180_000;
 
     private static readonly string SchemaPath = Path.GetFullPath(Repository.Path("..", "shared", "schemas", "azure.yaml.json"));
 

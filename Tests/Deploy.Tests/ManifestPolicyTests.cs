@@ -6,7 +6,9 @@ namespace Deploy.Tests;
 
 public sealed class ManifestPolicyTests
 {
-    private const int Timeout = 30_000;
+    // The first test to need the rendered manifests builds the Go renderer and renders every template; on a loaded
+    // 2-core machine beside the other test projects that alone took over 30 s (a fresh-clone run under two busy loops).
+    private const int Timeout = 180_000;
 
     public static TheoryData<string> Services() => [.. GeneratedManifests.Services()];
 
