@@ -50,8 +50,8 @@ public static class TryItEndpoints
             return Problem(400, "Unknown Try-it action", $"Choose grant, grant-group or revoke and one of: {string.Join(", ", BuiltInRoles.All.Select(r => r.Name))}.");
         }
 
-        var identity = (await api.GetIdentityAsync(cancellationToken: cancellationToken)).Value;
-        if (identity is not { PrincipalObjectId: { } principalId, SubscriptionId: { } subscriptionId })
+        var (principalId, subscriptionId) = await ListedPrincipalAsync(api, cancellationToken);
+        if (principalId is null || subscriptionId is null)
         {
             return Problem(409, "The app identity is not known yet",
                 "The RoleViewer API did not report its principal object id and subscription; wait until the Identity section shows them and try again.");
@@ -151,6 +151,22 @@ public static class TryItEndpoints
         {
             return EmulatorProblem(ex);
         }
+    }
+
+    /// <summary>
+    /// The principal whose role assignments the page lists, and its subscription. The Api's listing knows them even
+    /// while the doctor's last token exchange failed (after an Entra outage its report lacks the principal until its
+    /// next probe), so Try-it keeps working whenever the page shows assignments.
+    /// </summary>
+    private static async Task<(string? PrincipalId, string? SubscriptionId)> ListedPrincipalAsync(RoleViewerApiClient api, CancellationToken cancellationToken)
+    {
+        if ((await api.GetRoleAssignmentsAsync(cancellationToken: cancellationToken)).Value is { } listing)
+        {
+            return (listing.Principal.ObjectId, listing.SubscriptionId);
+        }
+
+        var identity = (await api.GetIdentityAsync(cancellationToken: cancellationToken)).Value;
+        return (identity?.PrincipalObjectId, identity?.SubscriptionId);
     }
 
     private static Results<Ok<TryItOutcome>, RedirectHttpResult, ProblemHttpResult> Done(HttpContext context, string message) =>
